@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Profiles: the limits and quirks of real NICs that snic imitates. A
+ * profile is static, read-only data; every fact in lib/profile.c cites the
+ * public driver code or datasheet it comes from.
+ */
+#ifndef SNIC_PROFILE_H
+#define SNIC_PROFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "snic/rss.h"
+
+/* Queues per pool as a function of the number of pools in use: the first
+ * row whose max_pools >= pools in use applies. */
+struct snic_pool_queues {
+	uint16_t max_pools;
+	uint16_t queues;
+};
+
+#define SNIC_POOL_QUEUES_ROWS 4
+
+/* Quirks: behaviour of a device that differs from the common one. */
+#define SNIC_Q_VF_RSS_READONLY (1u << 0) /* VFs only read the shared key/RETA (query_rss) */
+#define SNIC_Q_UDP_L3_ONLY     (1u << 1) /* UDP hashed on addresses until told otherwise */
+#define SNIC_Q_FRAG_L3_ONLY    (1u << 2) /* fragments hashed on addresses only */
+#define SNIC_Q_NO_SRIOV	       (1u << 3) /* no VFs (virtio-net, ENA as a VF itself) */
+
+struct snic_profile {
+	const char *name; /* "ixgbe-82599" */
+	const char *desc; /* one line: device and driver */
+
+	/* SR-IOV */
+	uint16_t max_vfs;
+	uint16_t max_pools; /* VMDq pools, PF's included */
+	struct snic_pool_queues pool_queues[SNIC_POOL_QUEUES_ROWS];
+	uint16_t max_queues; /* queues of the PF alone, no VFs */
+	uint16_t vf_mc_max;  /* multicast addresses a VF may join */
+	bool tx_rate_max;    /* max_tx_rate supported */
+	bool tx_rate_min;    /* min_tx_rate supported */
+
+	/* RSS */
+	uint8_t key_size;	    /* bytes */
+	uint16_t reta_size;	    /* entries (per pool when rss_per_pool) */
+	uint16_t vf_reta_size;	    /* entries of a VF's own RETA, 0 = same as PF */
+	uint8_t reta_rule;	    /* enum snic_reta_rule */
+	uint16_t rss_max_queues;    /* queues the RETA may name */
+	uint32_t hfuncs;	    /* 1u << enum snic_hfunc allowed */
+	bool rss_per_pool;	    /* each pool has its own key and RETA */
+	uint16_t rss_contexts;	    /* extra contexts (ethtool -X context new), 0 = none */
+	const uint8_t *default_key; /* key_size bytes */
+	uint8_t default_fields[SNIC_FT_COUNT]; /* SNIC_RXH_* per flow type */
+	uint8_t field_caps[SNIC_FT_COUNT];     /* fields the device can select */
+	uint32_t quirks;		       /* SNIC_Q_* */
+	uint16_t max_frame;		       /* largest frame accepted, bytes */
+};
+
+/* The profile called @name, or NULL. */
+const struct snic_profile *snic_profile_find(const char *name);
+
+/* All profiles, in a fixed order; *n receives the count. */
+const struct snic_profile *const *snic_profiles(size_t *n);
+
+/* Queues per pool when @pools pools are in use (VFs + the PF's). */
+unsigned snic_profile_pool_queues(const struct snic_profile *p, unsigned pools);
+
+/*
+ * A conf as the device comes up: default key, hash function, fields, and
+ * a RETA spread equally over @nqueues (clamped to what the RETA can name).
+ */
+void snic_profile_rss_default(const struct snic_profile *p, unsigned nqueues,
+			      struct snic_rss_conf *c);
+
+/*
+ * Check @c against what the device can do: key size, hash function, RETA
+ * size and rule, fields per flow type, queue count. Returns 0 or -EINVAL
+ * with @err naming the bad value and what the profile allows.
+ */
+int snic_profile_check_rss(const struct snic_profile *p, const struct snic_rss_conf *c,
+			   struct snic_err *err);
+
+#endif
