@@ -15,8 +15,25 @@
 
 #include "snic/parse.h"
 
-/* One level of headers. Zeroed fields give sensible defaults: no VLAN,
- * IPv4, TTL 64, no options. */
+/*
+ * One level of headers. Zeroed fields give sensible defaults: no VLAN,
+ * IPv4, TTL 64, no options. In detail:
+ *  - ip_ver 0 with ethertype 0 is IPv4; ip_ver 0 with an ethertype writes
+ *    that ethertype and payload_len pattern bytes, no IP header.
+ *  - l4_proto 0 is UDP. A protocol other than TCP/UDP/SCTP gets no header:
+ *    its payload starts with sport and dport (as ESP's SPI would), cut to
+ *    payload_len.
+ *  - frag_off != 0 writes no L4 header (a later fragment). IPv6 fragment
+ *    fields go in each fragment header of ext[]; one is added last when
+ *    the fields are set and ext[] holds none. L4 lengths and checksums
+ *    cover the bytes of this fragment only.
+ *  - IPv6 extension headers: hop-by-hop 8 bytes, routing 24 (a segment
+ *    routing header, segments left 0), fragment 8, AH 24 (12-byte ICV),
+ *    destination options 16.
+ *  - Payload byte i is (uint8_t)(i * 7 + 0x31).
+ * TCP: seq 1, ack 1, PSH|ACK, window 65535. SCTP: common header only,
+ * verification tag 1, CRC32c checksum filled in.
+ */
 struct snic_craft_hdr {
 	uint8_t dmac[6];
 	uint8_t smac[6];
@@ -34,12 +51,15 @@ struct snic_craft_hdr {
 	uint8_t ipv4_opt_words;		/* 0..10 32-bit words of IPv4 options (NOPs) */
 	uint8_t n_ext;			/* IPv6 extension headers before L4 (0..8) */
 	uint8_t ext[SNIC_IPV6_EXT_MAX]; /* their types: 0, 43, 44, 60, 51 */
-	uint16_t payload_len;		/* bytes after the L4 header (or the IP header) */
+	uint16_t payload_len;		/* bytes after the L4 header (or the IP header); ignored
+					   for the outer level of a tunnel */
 };
 
 struct snic_craft {
 	struct snic_craft_hdr outer;
-	uint8_t tunnel;	  /* enum snic_tunnel; outer must then be UDP (or GRE's IP) */
+	uint8_t tunnel;	  /* enum snic_tunnel; outer must then be UDP (or GRE's IP), with
+			     l4_proto 0 or 17 (47), dport 0 meaning the tunnel's port, and
+			     not a fragment */
 	uint32_t tun_id;  /* VNI, GRE key (with gre_key), TEID */
 	uint8_t gre_key;  /* GRE: key present */
 	uint8_t gre_csum; /* GRE: checksum present */
@@ -48,6 +68,10 @@ struct snic_craft {
 			     carry Ethernet, GTP-U never */
 	uint8_t geneve_opt_words; /* GENEVE: option length in 4-byte words (0..63) */
 	struct snic_craft_hdr inner;
+	uint8_t gtpu_type;  /* GTP-U message type; 0 means 0xff (G-PDU, carries inner) */
+	uint8_t gtpu_seq;   /* GTP-U: S flag, sequence number 1 */
+	uint8_t gtpu_n_ext; /* GTP-U: extension headers chained (0..SNIC_GTPU_EXT_MAX), sets E;
+			       header i is 1 + i % 2 words, type 0x85 */
 };
 
 /*

@@ -28,6 +28,10 @@
 /* At most this many IPv6 extension headers are walked. */
 #define SNIC_IPV6_EXT_MAX 8
 
+/* At most this many GTP-U extension headers are walked; more is
+ * SNIC_PARSE_BAD_TUNNEL. */
+#define SNIC_GTPU_EXT_MAX 8
+
 /* UDP destination ports that announce a tunnel. */
 #define SNIC_PORT_VXLAN	 4789
 #define SNIC_PORT_GENEVE 6081
@@ -48,7 +52,12 @@ enum snic_tunnel {
 	SNIC_TUN_GTPU,
 };
 
-/* Why parsing stopped early; SNIC_PARSE_OK when it did not. */
+/*
+ * Why parsing stopped early; SNIC_PARSE_OK when it did not. A status met
+ * after the tunnel header (pkt->tunnel set, pkt->tun_off reached) is about
+ * the inner headers. A frame cut short inside its IP packet reads as
+ * SNIC_PARSE_BAD_IP_LEN: the IP length field is checked before what follows.
+ */
 enum snic_parse_status {
 	SNIC_PARSE_OK = 0,
 	SNIC_PARSE_TRUNC_L2,	 /* shorter than the Ethernet header or a tag */
@@ -73,7 +82,32 @@ enum snic_parse_status {
 #define SNIC_HF_IPV4_OPT   (1u << 3) /* IPv4 options present */
 #define SNIC_HF_L4_FULL	   (1u << 4) /* the whole TCP/UDP/SCTP header was read */
 
-/* One level of headers: the outer frame, or what a tunnel carries. */
+/*
+ * One level of headers: the outer frame, or what a tunnel carries.
+ *
+ * After snic_parse() these fields are always defined: the offsets (each
+ * SNIC_OFF_NONE when absent), ethertype, n_vlan, l3, l4_proto, n_ext,
+ * flags, sport and dport (0 without SNIC_HF_L4). The others only when:
+ *  - dmac, smac: l2_off != SNIC_OFF_NONE;
+ *  - vlan_tpid[i], vlan_tci[i]: i < n_vlan;
+ *  - ip_src, ip_dst: l3 is SNIC_L3_IPV4 or SNIC_L3_IPV6 (for IPv4, bytes
+ *    4..15 are zero, so 16-byte compares work for both).
+ * A field outside these rules holds whatever was in memory before.
+ *
+ * l3_off: the IP header; for SNIC_L3_OTHER, where the ethertype's payload
+ * starts, with l3_end the end of the frame (or of the tunnel's payload).
+ * l3_end: defined with l3_off; after SNIC_PARSE_BAD_IP_LEN, the end of the
+ * IP header (its length field was not believed).
+ * l4_off: where the upper-layer header starts, for any protocol, whether or
+ * not its bytes are there; SNIC_OFF_NONE for a non-first fragment or when
+ * the IP header (or IPv6 extension chain) did not parse.
+ * l4_proto: IPv4 protocol or the last IPv6 next header walked (on
+ * SNIC_PARSE_EXT_DEPTH/TRUNC_EXT, the header that was not walked); 0 when
+ * l3 is not IP. ethertype: for an IP packet in a tunnel without Ethernet,
+ * the protocol the tunnel announced (GTP-U: from the IP version).
+ * Tunnels are decoded only when the outer packet is not a fragment; the
+ * inner level never has a tunnel decoded.
+ */
 struct snic_hdr {
 	uint16_t l2_off;		   /* Ethernet header, SNIC_OFF_NONE for IP-in-tunnel */
 	uint16_t l3_off;		   /* IP header, SNIC_OFF_NONE when not reached */
@@ -101,11 +135,13 @@ struct snic_pkt {
 	uint8_t tunnel;	      /* enum snic_tunnel; SNIC_TUN_NONE when none */
 	uint8_t has_inner;    /* inner headers were reached (inner.l3 != NONE or L2 parsed) */
 	uint8_t tun_id_valid; /* tun_id holds a VNI, GRE key or TEID */
-	uint16_t tun_off;     /* tunnel header: VXLAN/GENEVE/GTP-U after UDP, or GRE */
-	uint32_t tun_id;      /* VXLAN/GENEVE VNI (24 bits), GRE key, GTP-U TEID */
-	uint16_t tun_proto;   /* GRE protocol type or GENEVE protocol type, host order */
+	uint16_t tun_off;     /* tunnel header: VXLAN/GENEVE/GTP-U after UDP, or GRE;
+				 SNIC_OFF_NONE without a tunnel */
+	uint32_t tun_id;      /* VXLAN/GENEVE VNI (24 bits), GRE key, TEID; 0 unless valid */
+	uint16_t tun_proto;   /* GRE protocol type or GENEVE protocol type, host order; 0
+				 for VXLAN, GTP-U and until it was read */
 	struct snic_hdr outer;
-	struct snic_hdr inner; /* valid when has_inner */
+	struct snic_hdr inner; /* defined only when has_inner */
 };
 
 /*
