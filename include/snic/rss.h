@@ -99,15 +99,26 @@ int snic_reta_equal(uint16_t *reta, unsigned size, unsigned n, unsigned start,
 /*
  * Fill reta[0..size) like `ethtool -X DEV weight W0 W1 ...`: queue q gets a
  * share of the entries proportional to W[q], in order of queues, as ethtool
- * spreads them. Returns 0 or -EINVAL (all weights 0, size out of range).
+ * spreads them. Returns 0 or -EINVAL (all weights 0, their sum above @size,
+ * size out of range).
  */
 int snic_reta_weight(uint16_t *reta, unsigned size, const uint32_t *w, unsigned nw,
 		     struct snic_err *err);
+/*
+ * Like snic_reta_weight(), with queue numbers counted from @start, as
+ * `ethtool -X DEV weight W0 W1 ... start S`.
+ */
+int snic_reta_weight_start(uint16_t *reta, unsigned size, const uint32_t *w, unsigned nw,
+			   unsigned start, struct snic_err *err);
 
 /*
  * Check a conf as a driver would: key length for the input its fields can
  * produce, RETA size (power of two for LOW_BITS), every entry < nqueues,
  * known hash function. Returns 0 or -EINVAL with @err naming the value.
+ * The symmetric functions need s with d and f with n in every flow type;
+ * sym-xor and sym-or-xor allow nothing else (as Linux), sym-sort also t
+ * and v; none of them takes SNIC_RSS_TEID. xor needs no key, crc32 four
+ * bytes (its seed), the Toeplitz family the longest input + 4.
  */
 int snic_rss_check(const struct snic_rss_conf *c, struct snic_err *err);
 
