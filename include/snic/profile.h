@@ -27,6 +27,8 @@ struct snic_pool_queues {
 #define SNIC_Q_UDP_L3_ONLY     (1u << 1) /* UDP hashed on addresses until told otherwise */
 #define SNIC_Q_FRAG_L3_ONLY    (1u << 2) /* fragments hashed on addresses only */
 #define SNIC_Q_NO_SRIOV	       (1u << 3) /* no VFs (virtio-net, ENA as a VF itself) */
+#define SNIC_Q_FIELD_PAIRS     (1u << 4) /* s only with d, f only with n, ports only with addresses */
+#define SNIC_Q_VF_NO_RSS       (1u << 5) /* VFs get no RSS: their pool's traffic goes to its queue 0 */
 
 struct snic_profile {
 	const char *name; /* "ixgbe-82599" */
@@ -54,7 +56,15 @@ struct snic_profile {
 	uint8_t default_fields[SNIC_FT_COUNT]; /* SNIC_RXH_* per flow type */
 	uint8_t field_caps[SNIC_FT_COUNT];     /* fields the device can select */
 	uint32_t quirks;		       /* SNIC_Q_* */
-	uint16_t max_frame;		       /* largest frame accepted, bytes */
+	uint16_t max_frame; /* largest frame accepted, bytes: the driver's largest MTU + 18
+			     * (Ethernet header and one VLAN tag; no FCS) */
+
+	uint8_t default_hfunc;		   /* enum snic_hfunc the device comes up with */
+	uint8_t field_must[SNIC_FT_COUNT]; /* fields that can't be deselected (ixgbe: tcp4 sdfn) */
+	uint16_t reta_size_novf;	   /* the PF's RETA while no VF exists, 0 = reta_size */
+	uint16_t reta_size_max;		   /* RETA grows with queues up to this, 0 = fixed */
+	uint8_t reta_spread;		   /* ...to a power of two >= this many entries a queue */
+	uint32_t rss_flags;		   /* SNIC_RSS_* the device can do (inner, teid) */
 };
 
 /* The profile called @name, or NULL. */
@@ -63,20 +73,25 @@ const struct snic_profile *snic_profile_find(const char *name);
 /* All profiles, in a fixed order; *n receives the count. */
 const struct snic_profile *const *snic_profiles(size_t *n);
 
-/* Queues per pool when @pools pools are in use (VFs + the PF's). */
+/* Queues per pool when @pools pools are in use (VFs + the PF's); 0 when the
+ * device has fewer pools. */
 unsigned snic_profile_pool_queues(const struct snic_profile *p, unsigned pools);
 
 /*
- * A conf as the device comes up: default key, hash function, fields, and
- * a RETA spread equally over @nqueues (clamped to what the RETA can name).
+ * A conf as the device comes up (no VFs yet): default key, hash function,
+ * fields, and a RETA spread equally over @nqueues (clamped to 1..what the
+ * RETA can name), entry i naming queue i % nqueues as drivers fill it.
  */
 void snic_profile_rss_default(const struct snic_profile *p, unsigned nqueues,
 			      struct snic_rss_conf *c);
 
 /*
  * Check @c against what the device can do: key size, hash function, RETA
- * size and rule, fields per flow type, queue count. Returns 0 or -EINVAL
- * with @err naming the bad value and what the profile allows.
+ * size (any size the device takes: the PF's, a VF's, without VFs, or
+ * grown with queues) and rule, RETA entries < rss_max_queues, fields per
+ * flow type (within field_caps, field_must kept, pairs where the device
+ * pairs them), RSS flags. Returns 0 or -EINVAL with @err naming the bad
+ * value and what the profile allows. snic_rss_check() checks the rest.
  */
 int snic_profile_check_rss(const struct snic_profile *p, const struct snic_rss_conf *c,
 			   struct snic_err *err);
