@@ -98,37 +98,28 @@ static inline int is_vlan_tpid(uint16_t t)
 	return t == ETH_P_8021Q || t == ETH_P_8021AD || t == ETH_P_QINQ;
 }
 
-static int parse_vlans(const uint8_t *f, uint32_t *off, uint32_t end, struct snic_hdr *h)
+/* The tags from *@off while *@type names one; *@type is then the
+ * ethertype after them (or the TPID of a tag that could not be read). */
+static int parse_vlans(const uint8_t *f, uint32_t *off, uint32_t end, uint16_t *type,
+		       struct snic_hdr *h)
 {
-	uint32_t o = *off;
+	uint32_t o = *off, n = 0;
+	uint16_t t = *type;
+	int st = SNIC_PARSE_OK;
 
-	while (is_vlan_tpid(h->ethertype)) {
-		if (h->n_vlan == SNIC_VLAN_MAX)
-			return SNIC_PARSE_VLAN_DEPTH;
-		if (end - o < VLAN_HLEN)
-			return SNIC_PARSE_TRUNC_L2;
-		h->vlan_tpid[h->n_vlan] = h->ethertype;
-		h->vlan_tci[h->n_vlan] = rd16(f + o);
-		h->n_vlan++;
-		h->ethertype = rd16(f + o + 2);
-		o += VLAN_HLEN;
+	for (; is_vlan_tpid(t); n++, o += VLAN_HLEN) {
+		if (n == SNIC_VLAN_MAX || end - o < VLAN_HLEN) {
+			st = n == SNIC_VLAN_MAX ? SNIC_PARSE_VLAN_DEPTH : SNIC_PARSE_TRUNC_L2;
+			break;
+		}
+		h->vlan_tpid[n] = t;
+		h->vlan_tci[n] = rd16(f + o);
+		t = rd16(f + o + 2);
 	}
+	h->n_vlan = (uint8_t)n;
 	*off = o;
-	return SNIC_PARSE_OK;
-}
-
-static int parse_eth(const uint8_t *f, uint32_t *off, uint32_t end, struct snic_hdr *h)
-{
-	const uint8_t *eth = f + *off;
-
-	if (end - *off < ETH_HLEN)
-		return SNIC_PARSE_TRUNC_L2;
-	h->l2_off = (uint16_t)*off;
-	memcpy(h->dmac, eth, 6);
-	memcpy(h->smac, eth + 6, 6);
-	h->ethertype = rd16(eth + 12);
-	*off += ETH_HLEN;
-	return parse_vlans(f, off, end, h);
+	*type = t;
+	return st;
 }
 
 static void l4_done(struct snic_hdr *h)
@@ -164,11 +155,11 @@ static int check_udp(const uint8_t *p, uint32_t avail, struct snic_hdr *h)
 	return SNIC_PARSE_OK;
 }
 
-/* L4 from @off to h->l3_end: bytes 0-3 for any protocol, then the header
- * checks of those snic knows. */
-static int parse_l4(const uint8_t *f, uint32_t off, struct snic_hdr *h)
+/* L4 of protocol @proto from @off to @end (the IP packet's end): bytes 0-3
+ * for any protocol, then the header checks of those snic knows. */
+static int parse_l4(const uint8_t *f, uint32_t off, uint32_t end, uint8_t proto, struct snic_hdr *h)
 {
-	uint32_t avail = h->l3_end - off;
+	uint32_t avail = end - off;
 
 	h->l4_off = (uint16_t)off;
 	if (avail >= 4) {
@@ -176,7 +167,7 @@ static int parse_l4(const uint8_t *f, uint32_t off, struct snic_hdr *h)
 		h->dport = rd16(f + off + 2);
 		h->flags |= SNIC_HF_L4;
 	}
-	switch (h->l4_proto) {
+	switch (proto) {
 	case PROTO_TCP:
 		return check_tcp(f + off, avail, h);
 	case PROTO_UDP:
@@ -193,6 +184,7 @@ static int parse_l4(const uint8_t *f, uint32_t off, struct snic_hdr *h)
 static void ipv4_record(const uint8_t *ip, uint32_t off, uint32_t ihl, struct snic_hdr *h)
 {
 	uint16_t frag = rd16(ip + 6);
+	uint8_t flags = 0;
 
 	h->l3 = SNIC_L3_IPV4;
 	h->l3_off = (uint16_t)off;
@@ -202,11 +194,12 @@ static void ipv4_record(const uint8_t *ip, uint32_t off, uint32_t ihl, struct sn
 	memcpy(h->ip_dst, ip + 16, 4);
 	memset(h->ip_dst + 4, 0, 12);
 	if (ihl > IPV4_HLEN)
-		h->flags |= SNIC_HF_IPV4_OPT;
+		flags |= SNIC_HF_IPV4_OPT;
 	if (frag & (IPV4_MF | IPV4_OFFMASK))
-		h->flags |= SNIC_HF_FRAG;
+		flags |= SNIC_HF_FRAG;
 	if (frag & IPV4_OFFMASK)
-		h->flags |= SNIC_HF_FRAG_LATER;
+		flags |= SNIC_HF_FRAG_LATER;
+	h->flags = flags;
 }
 
 static int parse_ipv4(const uint8_t *f, uint32_t off, uint32_t end, struct snic_hdr *h)
@@ -232,7 +225,7 @@ static int parse_ipv4(const uint8_t *f, uint32_t off, uint32_t end, struct snic_
 	h->l3_end = (uint16_t)(off + tot);
 	if (h->flags & SNIC_HF_FRAG_LATER)
 		return SNIC_PARSE_OK;
-	return parse_l4(f, off + ihl, h);
+	return parse_l4(f, off + ihl, off + tot, ip[9], h);
 }
 
 static inline int is_ipv6_ext(uint8_t nh)
@@ -251,45 +244,53 @@ static inline uint32_t ipv6_ext_len(const uint8_t *p, uint8_t nh)
 	return ((uint32_t)p[1] + 1) * 8;
 }
 
-static void ipv6_frag(const uint8_t *p, struct snic_hdr *h)
+static uint8_t ipv6_frag_flags(const uint8_t *p)
 {
 	uint16_t frag = rd16(p + 2);
 
-	if (frag & (IPV6_OFFMASK | IPV6_MF))
-		h->flags |= SNIC_HF_FRAG;
 	if (frag & IPV6_OFFMASK)
-		h->flags |= SNIC_HF_FRAG_LATER;
+		return SNIC_HF_FRAG | SNIC_HF_FRAG_LATER;
+	return frag & IPV6_MF ? SNIC_HF_FRAG : 0;
 }
 
-/* Walk the extension headers from @off; h->l4_proto holds the next header
- * at each step and the upper-layer protocol at the end. */
-static int parse_ipv6_ext(const uint8_t *f, uint32_t off, struct snic_hdr *h)
+/* Walk the extension headers from *@off to @end, starting with next header
+ * *@nh; on return *@nh is the header walked to and *@off where it starts,
+ * or SNIC_OFF_NONE past a non-first fragment. */
+static int ipv6_skip_ext(const uint8_t *f, uint32_t *off, uint32_t end, uint8_t *nh,
+			 struct snic_hdr *h)
 {
-	uint32_t end = h->l3_end, hlen;
+	uint32_t o = *off, hlen, n = 0;
+	uint8_t next = *nh, flags = 0;
+	int st = SNIC_PARSE_OK;
 
-	while (is_ipv6_ext(h->l4_proto)) {
-		if (h->n_ext == SNIC_IPV6_EXT_MAX)
-			return SNIC_PARSE_EXT_DEPTH;
-		if (end - off < 8)
-			return SNIC_PARSE_TRUNC_EXT;
-		hlen = ipv6_ext_len(f + off, h->l4_proto);
-		if (end - off < hlen)
-			return SNIC_PARSE_TRUNC_EXT;
-		h->n_ext++;
-		if (h->l4_proto == PROTO_FRAG)
-			ipv6_frag(f + off, h);
-		h->l4_proto = f[off];
-		if (h->flags & SNIC_HF_FRAG_LATER)
-			return SNIC_PARSE_OK;
-		off += hlen;
+	for (; is_ipv6_ext(next); n++, o += hlen) {
+		hlen = end - o < 8 ? 0 : ipv6_ext_len(f + o, next);
+		if (n == SNIC_IPV6_EXT_MAX || hlen == 0 || end - o < hlen) {
+			st = n == SNIC_IPV6_EXT_MAX ? SNIC_PARSE_EXT_DEPTH : SNIC_PARSE_TRUNC_EXT;
+			break;
+		}
+		if (next == PROTO_FRAG)
+			flags |= ipv6_frag_flags(f + o);
+		next = f[o];
+		if (flags & SNIC_HF_FRAG_LATER) {
+			n++;
+			o = SNIC_OFF_NONE;
+			break;
+		}
 	}
-	return parse_l4(f, off, h);
+	h->n_ext = (uint8_t)n;
+	h->flags = flags;
+	*nh = next;
+	*off = o;
+	return st;
 }
 
 static int parse_ipv6(const uint8_t *f, uint32_t off, uint32_t end, struct snic_hdr *h)
 {
 	const uint8_t *ip = f + off;
 	uint32_t plen;
+	uint8_t nh;
+	int st;
 
 	if (end - off < IPV6_HLEN)
 		return SNIC_PARSE_TRUNC_L3;
@@ -297,7 +298,7 @@ static int parse_ipv6(const uint8_t *f, uint32_t off, uint32_t end, struct snic_
 		return SNIC_PARSE_BAD_IP_VER;
 	h->l3 = SNIC_L3_IPV6;
 	h->l3_off = (uint16_t)off;
-	h->l4_proto = ip[6];
+	h->l4_proto = nh = ip[6];
 	memcpy(h->ip_src, ip + 8, 16);
 	memcpy(h->ip_dst, ip + 24, 16);
 	plen = rd16(ip + 4);
@@ -305,14 +306,23 @@ static int parse_ipv6(const uint8_t *f, uint32_t off, uint32_t end, struct snic_
 		h->l3_end = (uint16_t)(off + IPV6_HLEN);
 		return SNIC_PARSE_BAD_IP_LEN;
 	}
-	h->l3_end = (uint16_t)(off + IPV6_HLEN + plen);
-	return parse_ipv6_ext(f, off + IPV6_HLEN, h);
+	end = off + IPV6_HLEN + plen;
+	h->l3_end = (uint16_t)end;
+	off += IPV6_HLEN;
+	if (is_ipv6_ext(nh)) {
+		st = ipv6_skip_ext(f, &off, end, &nh, h);
+		h->l4_proto = nh;
+		if (st != SNIC_PARSE_OK || off == SNIC_OFF_NONE)
+			return st;
+	}
+	return parse_l4(f, off, end, nh, h);
 }
 
-/* L3 and up, by h->ethertype. */
-static int parse_l3(const uint8_t *f, uint32_t off, uint32_t end, struct snic_hdr *h)
+/* L3 and up, by @type. */
+static int parse_l3(const uint8_t *f, uint32_t off, uint32_t end, uint16_t type, struct snic_hdr *h)
 {
-	switch (h->ethertype) {
+	h->ethertype = type;
+	switch (type) {
 	case ETH_P_IPV4:
 		return parse_ipv4(f, off, end, h);
 	case ETH_P_IPV6:
@@ -326,11 +336,25 @@ static int parse_l3(const uint8_t *f, uint32_t off, uint32_t end, struct snic_hd
 
 static int parse_from_l2(const uint8_t *f, uint32_t off, uint32_t end, struct snic_hdr *h)
 {
-	int st = parse_eth(f, &off, end, h);
+	const uint8_t *eth = f + off;
+	uint16_t type;
+	int st;
 
-	if (st != SNIC_PARSE_OK)
-		return st;
-	return parse_l3(f, off, end, h);
+	if (end - off < ETH_HLEN)
+		return SNIC_PARSE_TRUNC_L2;
+	h->l2_off = (uint16_t)off;
+	memcpy(h->dmac, eth, 6);
+	memcpy(h->smac, eth + 6, 6);
+	type = rd16(eth + 12);
+	off += ETH_HLEN;
+	if (is_vlan_tpid(type)) {
+		st = parse_vlans(f, &off, end, &type, h);
+		if (st != SNIC_PARSE_OK) {
+			h->ethertype = type;
+			return st;
+		}
+	}
+	return parse_l3(f, off, end, type, h);
 }
 
 /* The inner level: an Ethernet frame (@proto TEB) or an IP packet. */
@@ -341,12 +365,10 @@ static int parse_inner(const uint8_t *f, uint32_t off, uint32_t end, uint16_t pr
 	int st;
 
 	hdr_init(h);
-	if (proto == ETH_P_TEB) {
+	if (proto == ETH_P_TEB)
 		st = parse_from_l2(f, off, end, h);
-	} else {
-		h->ethertype = proto;
-		st = parse_l3(f, off, end, h);
-	}
+	else
+		st = parse_l3(f, off, end, proto, h);
 	pkt->has_inner = h->l2_off != SNIC_OFF_NONE || h->l3 != SNIC_L3_NONE;
 	return st;
 }

@@ -475,25 +475,42 @@ Test(craft, largest_ipv4_packet_is_built)
  * the exact size works. */
 Test(craft, short_buffer_is_enospc_and_never_overrun)
 {
-	struct snic_craft c = {.outer = {MACS, .n_vlan = 1, V6(1, 2), .n_ext = 2, .ext = {0, 51}},
-			       .tunnel = SNIC_TUN_GTPU,
-			       .gtpu_n_ext = 2,
-			       .inner = {V4(3, 4), .l4_proto = 6, .payload_len = 9}};
+	static const struct snic_craft cs[] = {
+		{.outer = {MACS, .n_vlan = 1, V6(1, 2), .n_ext = 2, .ext = {0, 51}},
+		 .tunnel = SNIC_TUN_GTPU,
+		 .gtpu_n_ext = 2,
+		 .inner = {V4(3, 4), .l4_proto = 6, .payload_len = 9}},
+		{.outer = {MACS, V4(1, 2), .ipv4_opt_words = 1},
+		 .tunnel = SNIC_TUN_VXLAN,
+		 .inner = {MACS, .n_vlan = 2, V6(3, 4), .l4_proto = 132}},
+		{.outer = {MACS, V4(1, 2)},
+		 .tunnel = SNIC_TUN_GENEVE,
+		 .geneve_opt_words = 3,
+		 .inner = {MACS, .ethertype = 0x0806, .payload_len = 28}},
+		{.outer = {MACS, V6(1, 2)},
+		 .tunnel = SNIC_TUN_GRE,
+		 .gre_key = 1,
+		 .inner = {V4(3, 4), .l4_proto = 17, .payload_len = 3}},
+	};
 	uint8_t ref[FRAME_MAX];
-	int len = craft(&c, ref);
 
-	for (int cap = 0; cap <= len; cap++) {
-		uint8_t *buf = malloc((size_t)cap + 16);
+	for (size_t k = 0; k < sizeof(cs) / sizeof(cs[0]); k++) {
+		int len = craft(&cs[k], ref);
 
-		cr_assert(buf);
-		memset(buf, 0xcc, (size_t)cap + 16);
-		cr_expect_eq(snic_craft_frame(&c, buf, (size_t)cap), cap < len ? -ENOSPC : len,
-			     "cap %d", cap);
-		for (int i = cap; i < cap + 16; i++)
-			cr_expect_eq(buf[i], 0xcc, "cap %d: byte %d written", cap, i);
-		if (cap == len)
-			cr_expect(!memcmp(buf, ref, (size_t)len));
-		free(buf);
+		for (int cap = 0; cap <= len; cap++) {
+			uint8_t *buf = malloc((size_t)cap + 16);
+
+			cr_assert(buf);
+			memset(buf, 0xcc, (size_t)cap + 16);
+			cr_expect_eq(snic_craft_frame(&cs[k], buf, (size_t)cap),
+				     cap < len ? -ENOSPC : len, "case %zu cap %d", k, cap);
+			for (int i = cap; i < cap + 16; i++)
+				cr_expect_eq(buf[i], 0xcc, "case %zu cap %d: byte %d written", k,
+					     cap, i);
+			if (cap == len)
+				cr_expect(!memcmp(buf, ref, (size_t)len));
+			free(buf);
+		}
 	}
 }
 
