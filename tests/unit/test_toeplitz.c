@@ -307,6 +307,12 @@ static void check_batch(const struct snic_toeplitz *t, const struct batch *b)
 		cr_assert_eq(got[b->n], 0xdeadbeef, "%s bulk wrote past n = %u",
 			     snic_toeplitz_impl_name(impl), b->n);
 	}
+	for (unsigned i = 0; i < b->n; i++) {
+		uint32_t h = snic_toeplitz(t, b->in[i], b->len);
+
+		if (h != b->want[i])
+			batch_fail(b, snic_toeplitz_impl_best(), "dispatched single", i, h);
+	}
 	snic_toeplitz_bulk(t, b->in, b->len, got, b->n);
 	for (unsigned i = 0; i < b->n; i++)
 		if (got[i] != b->want[i])
@@ -369,4 +375,22 @@ Test(toeplitz, random_against_reference, .timeout = 600)
 		snic_toeplitz_free(t);
 	}
 	cr_log_info("toeplitz: %lu random inputs agree with the reference", done);
+}
+
+/* An unknown implementation number falls back to the table, not a crash. */
+Test(toeplitz, unknown_impl_falls_back)
+{
+	uint8_t key[40], in[36];
+	const void *ptrs[1] = {in};
+	uint32_t got = 0, want;
+	struct snic_toeplitz *t;
+
+	rng_fill(key, sizeof(key));
+	rng_fill(in, sizeof(in));
+	t = make(key, sizeof(key));
+	want = snic_toeplitz_ref(key, sizeof(key), in, sizeof(in));
+	cr_assert_eq(snic_toeplitz_with(t, SNIC_TOEPLITZ_IMPL_COUNT, in, sizeof(in)), want);
+	snic_toeplitz_bulk_with(t, SNIC_TOEPLITZ_IMPL_COUNT, ptrs, sizeof(in), &got, 1);
+	cr_assert_eq(got, want);
+	snic_toeplitz_free(t);
 }
