@@ -8,6 +8,45 @@
  * same cfg at once, each with its own snic_ctr. libsnic never keeps, changes
  * or frees a frame: applying a destination's VLAN action to a copy is the
  * front-end's job.
+ *
+ * What the model does (each choice is argued where it is coded, lib/rx.c,
+ * lib/tx.c, lib/steer.c):
+ *
+ * A frame's VLAN is its outer tag's VID; untagged and priority-tagged
+ * (VID 0) frames have none. Frames shorter than 14 bytes are MALFORMED.
+ *
+ * Receive candidates, in pool order: broadcast -> every pool; multicast ->
+ * pools that joined the group with receive mode MULTI, plus every pool
+ * in ALLMULTI or PROMISC; unicast -> the pools owning the MAC (own MAC or
+ * MACVLAN filter) reachable on the frame's VLAN (a VF with port VLAN V is
+ * reached as (MAC, V) only, others on any VLAN); a known MAC on no
+ * matching VLAN -> all its owners (which then refuse: VLAN filtered); an
+ * unknown MAC -> the promiscuous VFs and the PF.
+ *
+ * Each candidate pool refuses, in this order: link down (a VF's state
+ * enable, or auto with the PF link up; the PF's own link) -> LINK_DOWN;
+ * VLAN filter (port VLAN V: only frames tagged V with the port VLAN's
+ * TPID; else untagged, or a VID in the pool's filter; the PF with an
+ * empty filter and PROMISC pools take any VLAN) -> VLAN_FILTERED; longer
+ * than the max frame (+4 bytes per VLAN tag) -> OVERSIZE; a flow rule's
+ * drop -> RULE. A taken copy gets its queue from the pool's rules (first
+ * by priority, then age), else the plugin, else RSS: the pool's conf (the
+ * shared one on 82599, whose RETA entry is reduced to the pool's queues
+ * by mask or modulo). A port VLAN pool's copies are STRIP; a frame a port
+ * VLAN VF sent reaches a pool without that port VLAN as PUSH.
+ *
+ * A frame with no destination is dropped once: NO_VPORT with no candidate,
+ * else the first candidate's (lowest pool) reason. Every refusal is also
+ * counted in its pool's vport[].rx_drop.
+ *
+ * Transmit from a VF: link -> LINK_DOWN; group source MAC, a tagged frame
+ * under a port VLAN, and with spoofchk a source MAC that is not the VF's
+ * (own or MACVLAN), or (untrusted, no port VLAN) a VID outside its filter
+ * -> SPOOFED; the port VLAN is then the frame's VLAN (pushed on the wire);
+ * max_tx_rate -> RATE_LIMITED. Then broadcast/multicast -> the receive
+ * candidates but the sender, and the wire; unicast to a (MAC, VLAN) of
+ * another local pool -> those pools only (loopback, even if they refuse);
+ * any other unicast -> the wire. The PF is not spoof checked.
  */
 #ifndef SNIC_DP_H
 #define SNIC_DP_H

@@ -8,7 +8,10 @@
 #ifndef SNIC_FLOW_H
 #define SNIC_FLOW_H
 
+#include <stdbool.h>
 #include <stdint.h>
+
+#include "snic/parse.h"
 
 /* What a rule matches on: bits of snic_flow_rule.match. */
 #define SNIC_FM_DMAC	  (1u << 0)  /* dmac under dmac_mask */
@@ -60,6 +63,19 @@ struct snic_flow_rule {
 	uint32_t vni;
 	uint32_t teid;
 };
+
+/*
+ * Whether @r's match holds for the parsed frame @pkt: the plain matcher,
+ * field by field, that the data path's compiled rules are tested against.
+ * Fields are those of the outer headers as the frame came to the switch
+ * (before a port VLAN is stripped): DMAC under dmac_mask, the ethertype
+ * after the tags, the outer tag's TCI under vlan_mask (a frame without a
+ * tag never matches), IP version, source and destination prefixes, the
+ * L4 protocol, ports under their masks (only when the ports were read: a
+ * later fragment has none), the VXLAN/GENEVE VNI and the GTP-U TEID.
+ * snic_flow_validate requires TCP, UDP or SCTP with ports.
+ */
+bool snic_flow_match(const struct snic_flow_rule *r, const struct snic_pkt *pkt);
 
 /* One rule as `ethtool -n` would list it, with its id and hits. */
 struct snic_flow_info {

@@ -80,6 +80,9 @@ const struct snic_profile *snic_nic_profile(const struct snic_nic *nic);
  * `echo N > sriov_numvfs`. -EBUSY when another non-zero count is set,
  * -ERANGE above the profile's maximum, -EPERM turning VFs off while one is
  * assigned (they stay). Setting VFs resets their knobs to the defaults.
+ * A change of count renumbers the PF's pool and changes every pool's
+ * queues: all flow rules and RSS contexts are dropped and the RSS confs
+ * come back as the device sets them up.
  */
 int snic_nic_set_numvfs(struct snic_nic *nic, unsigned n, struct snic_err *err);
 unsigned snic_nic_numvfs(const struct snic_nic *nic);
@@ -93,14 +96,18 @@ int snic_nic_set_link(struct snic_nic *nic, bool up, struct snic_err *err);
 /* --- PF knobs (`ip link set DEV vf N ...`) --------------------------------- */
 
 int snic_vf_set_mac(struct snic_nic *nic, unsigned vf, const uint8_t mac[6], struct snic_err *err);
-/* vid 0 with qos 0 removes the port VLAN; proto 802.1Q or 802.1ad. */
+/* vid 0 with qos 0 removes the port VLAN; proto 802.1Q or 802.1ad, else
+ * -EPROTONOSUPPORT; vid 0 with a qos is refused (-EINVAL). Setting a port
+ * VLAN clears the VLAN filters the VF asked for. */
 int snic_vf_set_vlan(struct snic_nic *nic, unsigned vf, unsigned vid, unsigned qos, unsigned proto,
 		     struct snic_err *err);
 int snic_vf_set_spoofchk(struct snic_nic *nic, unsigned vf, bool on, struct snic_err *err);
 int snic_vf_set_trust(struct snic_nic *nic, unsigned vf, bool on, struct snic_err *err);
 int snic_vf_set_link_state(struct snic_nic *nic, unsigned vf, enum snic_link_state s,
 			   struct snic_err *err);
-/* Mbit/s; 0 removes the limit. -EOPNOTSUPP where the profile can't. */
+/* Mbit/s; 0 removes the limit. -EOPNOTSUPP where the profile can't;
+ * -EINVAL for a maximum of 10 or less (as ixgbe) or above 400000, or a
+ * minimum above the maximum. Only the maximum is enforced (snic_tx). */
 int snic_vf_set_rate(struct snic_nic *nic, unsigned vf, unsigned min_mbps, unsigned max_mbps,
 		     struct snic_err *err);
 int snic_vf_set_query_rss(struct snic_nic *nic, unsigned vf, bool on, struct snic_err *err);
@@ -114,13 +121,18 @@ int snic_vf_req_mac(struct snic_nic *nic, unsigned vf, const uint8_t mac[6], str
 /* Replace its multicast list: -ENOSPC above the profile's vf_mc_max. */
 int snic_vf_req_mc(struct snic_nic *nic, unsigned vf, const uint8_t (*macs)[6], unsigned n,
 		   struct snic_err *err);
-/* Add or remove a VLAN filter: -EPERM while a port VLAN is set. */
+/* Add or remove a VLAN filter: -EPERM while a port VLAN is set. VID 0
+ * (priority tags, taken as untagged) is accepted and changes nothing. */
 int snic_vf_req_vlan(struct snic_nic *nic, unsigned vf, unsigned vid, bool add,
 		     struct snic_err *err);
-/* Add or remove an extra unicast MAC (MACVLAN filter). */
+/* Add or remove an extra unicast MAC (MACVLAN filter): -EPERM to add when
+ * an admin MAC is set and the VF is untrusted (as ixgbe), -ENOSPC when the
+ * NIC's 4096 extra MAC entries are in use. */
 int snic_vf_req_macvlan(struct snic_nic *nic, unsigned vf, const uint8_t mac[6], bool add,
 			struct snic_err *err);
-/* Receive mode; an untrusted VF gets at most SNIC_RXMODE_MULTI. */
+/* Receive mode; an untrusted VF gets at most SNIC_RXMODE_MULTI, and keeps
+ * its request for when it is trusted. VFs (and the PF) start at MULTI,
+ * what ixgbevf asks for on an interface with IFF_MULTICAST. */
 int snic_vf_req_rxmode(struct snic_nic *nic, unsigned vf, enum snic_rxmode m, struct snic_err *err);
 
 /* --- The PF's own filters ----------------------------------------------------- */
@@ -129,9 +141,13 @@ int snic_pf_set_mac(struct snic_nic *nic, const uint8_t mac[6], struct snic_err 
 int snic_pf_set_rxmode(struct snic_nic *nic, enum snic_rxmode m, struct snic_err *err);
 int snic_pf_set_mc(struct snic_nic *nic, const uint8_t (*macs)[6], unsigned n,
 		   struct snic_err *err);
+/* Add or remove an extra unicast MAC of the PF (`bridge fdb add ... self`,
+ * a macvlan on the PF). -ENOSPC when the NIC's MAC filter is full. */
+int snic_pf_set_macvlan(struct snic_nic *nic, const uint8_t mac[6], bool add, struct snic_err *err);
 /* The PF's VLAN filter; with none set the PF takes untagged and every VLAN. */
 int snic_pf_set_vlan(struct snic_nic *nic, unsigned vid, bool add, struct snic_err *err);
-/* Largest frame any pool takes (MTU + L2), bounded by the profile. */
+/* Largest frame any pool takes (MTU + L2; a tagged frame may be 4 bytes
+ * longer per tag), 82..the profile's max_frame. Default 1514. */
 int snic_nic_set_max_frame(struct snic_nic *nic, unsigned bytes, struct snic_err *err);
 
 /* --- RSS -------------------------------------------------------------------- */

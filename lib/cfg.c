@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Commit: compile a snic_nic into the immutable snapshot the data path
+ * reads. The snapshot copies everything it needs and holds its own
+ * reference to the plugin, so it outlives later changes and the NIC.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "snic/nic.h"
+#include "snic/profile.h"
+
+#include "cfg.h"
+#include "nic_impl.h"
+#include "plugin_impl.h"
+
+/* --- Pools ------------------------------------------------------------------- */
+
+/*
+ * Token bucket depth: one millisecond at the rate, and never less than two
+ * of the largest frames (tagged), so that a slow limit still passes
+ * full-size frames.
+ */
+static uint64_t tb_depth(uint64_t mbps, unsigned max_frame)
+{
+	uint64_t ms = mbps * 1000;
+	uint64_t two = 2ull * (max_frame + 4u) * 8u;
+
+	return ms > two ? ms : two;
+}
+
+static void pool_queues(struct snic_pool *pl, unsigned nq)
+{
+	pl->nqueues = (uint16_t)nq;
+	pl->qmask = (nq & (nq - 1)) ? 0 : (uint16_t)(nq - 1);
+}
+
+/* A VF's pool. Link: enable, or auto while the PF's link is up
+ * (ixgbe_set_vf_link_state / IFLA_VF_LINK_STATE_AUTO). */
+static void pool_vf(struct snic_cfg *cfg, const struct snic_nic *nic, unsigned i)
+{
+	const struct snic_vf *vf = &nic->vf[i];
+	struct snic_pool *pl = &cfg->pool[i];
+
+	pl->rx_on = vf->link_state == SNIC_LINK_ENABLE ||
+		    (vf->link_state == SNIC_LINK_AUTO && nic->link_up);
+	pl->is_vf = 1;
+	pl->rxmode = (uint8_t)snic_vf_rxmode_eff(vf);
+	pl->pvlan = vf->pvid != 0;
+	pl->pvid = vf->pvid;
+	pl->ptpid = vf->vlan_proto;
+	pl->ptci = (uint16_t)(vf->qos << 13 | vf->pvid);
+	/* A promiscuous pool takes every VLAN too (ixgbe sets VMOLR.VPE with
+	 * UPE), unless a port VLAN pins it. */
+	pl->vlan_any = pl->rxmode == SNIC_RXMODE_PROMISC && !pl->pvlan;
+	pl->spoofchk = vf->spoofchk;
+	pl->no_rss = !!(nic->p->quirks & SNIC_Q_VF_NO_RSS);
+	pl->trust = vf->trust;
+	pl->rate_mbps = vf->max_rate;
+	pl->tb_depth = tb_depth(vf->max_rate, nic->max_frame);
+	memcpy(&cfg->vlan[i * SNIC_VLAN_WORDS], vf->fn.vlan, sizeof(vf->fn.vlan));
+}
+
+/* The PF's pool: with no VLAN filter entries it takes every VLAN. */
+static void pool_pf(struct snic_cfg *cfg, const struct snic_nic *nic)
+{
+	struct snic_pool *pl = &cfg->pool[cfg->pf];
+
+	pl->rx_on = nic->link_up;
+	pl->rxmode = nic->pf.rxmode;
+	pl->vlan_any = !nic->pf.n_vlan || nic->pf.rxmode == SNIC_RXMODE_PROMISC;
+	pl->trust = 1;
+	memcpy(&cfg->vlan[cfg->pf * SNIC_VLAN_WORDS], nic->pf.vlan, sizeof(nic->pf.vlan));
+}
+
+static void build_pools(struct snic_cfg *cfg, const struct snic_nic *nic)
+{
+	unsigned nq = snic_nic_vport_queues(nic, 0);
+
+	for (unsigned i = 0; i < nic->numvfs; i++)
+		pool_vf(cfg, nic, i);
+	pool_pf(cfg, nic);
+	for (unsigned i = 0; i < cfg->npools; i++)
+		pool_queues(&cfg->pool[i], nq);
+}
+
+/* --- RSS ---------------------------------------------------------------------- */
+
+static bool conf_eq(const struct snic_rss_conf *a, const struct snic_rss_conf *b)
+{
+	return a->hfunc == b->hfunc && a->key_len == b->key_len && a->reta_rule == b->reta_rule &&
+	       a->flags == b->flags && a->reta_size == b->reta_size && a->nqueues == b->nqueues &&
+	       !memcmp(a->fields, b->fields, sizeof(a->fields)) &&
+	       !memcmp(a->key, b->key, a->key_len) &&
+	       !memcmp(a->reta, b->reta, a->reta_size * sizeof(a->reta[0]));
+}
+
+/* The compiled form of @c, shared with an identical conf compiled before:
+ * pools with the same conf hash a frame once. */
+static int rss_get(struct snic_cfg *cfg, const struct snic_rss_conf *c, const struct snic_rss **out,
+		   struct snic_err *err)
+{
+	int rc;
+
+	for (unsigned i = 0; i < cfg->nrss; i++) {
+		if (conf_eq(snic_rss_conf(cfg->rss[i]), c)) {
+			*out = cfg->rss[i];
+			return 0;
+		}
+	}
+	rc = snic_rss_new(c, &cfg->rss[cfg->nrss], err);
+	if (rc)
+		return rc;
+	*out = cfg->rss[cfg->nrss++];
+	return 0;
+}
+
+static int build_pool_rss(struct snic_cfg *cfg, const struct snic_nic *nic, struct snic_err *err)
+{
+	bool per_pool = nic->p->rss_per_pool;
+
+	for (unsigned i = 0; i < cfg->npools; i++) {
+		struct snic_pool *pl = &cfg->pool[i];
+		int rc = rss_get(cfg, &nic->rss[per_pool ? i : 0], &pl->rss, err);
+
+		if (rc)
+			return rc;
+		pl->rconf = snic_rss_conf(pl->rss);
+		pl->bctx = per_pool ? (uint16_t)i : 0;
+	}
+	return 0;
+}
+
+static int build_ctx_rss(struct snic_cfg *cfg, const struct snic_nic *nic, struct snic_err *err)
+{
+	for (unsigned i = 0; i < nic->p->rss_contexts; i++) {
+		int rc;
+
+		if (!nic->ctx[i].used)
+			continue;
+		rc = rss_get(cfg, &nic->ctx[i].conf, &cfg->ctx_rss[i], err);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* Bucket counters: a context's come after the pools' (snic_ctr.nctx). */
+const struct snic_rss *snic_cfg_ctx_rss(const struct snic_cfg *cfg, unsigned ctx, uint16_t *bctx)
+{
+	*bctx = (uint16_t)(cfg->p->max_pools + ctx - 1);
+	return cfg->ctx_rss[ctx - 1];
+}
+
+/* --- Commit ------------------------------------------------------------------------ */
+
+static int cfg_alloc(struct snic_cfg *cfg, const struct snic_nic *nic)
+{
+	unsigned nconf = cfg->npools + nic->p->rss_contexts;
+
+	cfg->pool = calloc(cfg->npools, sizeof(*cfg->pool));
+	cfg->vlan = calloc((size_t)cfg->npools * SNIC_VLAN_WORDS, sizeof(*cfg->vlan));
+	cfg->rss = calloc(nconf, sizeof(*cfg->rss));
+	cfg->ctx_rss = calloc(nic->p->rss_contexts + 1u, sizeof(*cfg->ctx_rss));
+	if (!cfg->pool || !cfg->vlan || !cfg->rss || !cfg->ctx_rss)
+		return -ENOMEM;
+	return 0;
+}
+
+static int cfg_build(struct snic_cfg *cfg, const struct snic_nic *nic, struct snic_err *err)
+{
+	int rc;
+
+	if (cfg_alloc(cfg, nic))
+		return snic_errf(err, -ENOMEM, "commit: out of memory for %u pools", cfg->npools);
+	build_pools(cfg, nic);
+	rc = build_pool_rss(cfg, nic, err);
+	if (!rc)
+		rc = build_ctx_rss(cfg, nic, err);
+	if (!rc)
+		rc = snic_switch_build(cfg, nic, err);
+	if (!rc)
+		rc = snic_flow_compile(cfg, nic, err);
+	return rc;
+}
+
+int snic_nic_commit(struct snic_nic *nic, struct snic_cfg **out, struct snic_err *err)
+{
+	struct snic_cfg *cfg;
+	int rc;
+
+	cfg = calloc(1, sizeof(*cfg));
+	if (!cfg)
+		return snic_errf(err, -ENOMEM, "commit: out of memory");
+	cfg->p = nic->p;
+	cfg->npools = (uint16_t)snic_nic_npools(nic);
+	cfg->pf = (uint16_t)snic_nic_pf_vport(nic);
+	cfg->max_frame = nic->max_frame;
+	rc = cfg_build(cfg, nic, err);
+	if (rc) {
+		snic_cfg_free(cfg);
+		return rc;
+	}
+	cfg->plug = snic_plug_get(nic->plug);
+	if (cfg->plug) {
+		cfg->plugin = cfg->plug->ops;
+		cfg->pstate = cfg->plug->state;
+	}
+	*out = cfg;
+	return 0;
+}
+
+void snic_cfg_free(struct snic_cfg *cfg)
+{
+	if (!cfg)
+		return;
+	snic_plug_put(cfg->plug);
+	snic_tss_free(cfg);
+	free(cfg->rules);
+	snic_switch_free(cfg);
+	for (unsigned i = 0; i < cfg->nrss; i++)
+		snic_rss_free(cfg->rss[i]);
+	free(cfg->ctx_rss);
+	free(cfg->rss);
+	free(cfg->vlan);
+	free(cfg->pool);
+	free(cfg);
+}

@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * struct snic_cfg: the compiled, immutable snapshot the data path reads.
+ * cfg.c builds it from a snic_nic (snic_nic_commit), switch.c fills its
+ * FDB and multicast tables, flow.c its rules; rx.c, tx.c and steer.c only
+ * read it.
+ */
+#ifndef SNIC_CFG_H
+#define SNIC_CFG_H
+
+#include <stdint.h>
+
+#include "snic/dp.h"
+#include "snic/flow.h"
+#include "snic/rss.h"
+
+#include "nic_impl.h"
+
+/* A frame's VLAN when it has none (or only a priority tag, VID 0). */
+#define SNIC_VID_NONE 0x1000u
+/* An FDB member that takes every VLAN its pool's filter passes. */
+#define SNIC_VID_ANY  0xffffu
+
+/* One pool as the data path sees it. */
+struct snic_pool {
+	uint8_t rx_on; /* link: enable, or auto with the PF link up */
+	uint8_t is_vf;
+	uint8_t rxmode;	  /* effective enum snic_rxmode */
+	uint8_t pvlan;	  /* has a port VLAN */
+	uint8_t vlan_any; /* passes every VLAN (PF without filter, promiscuous) */
+	uint8_t spoofchk;
+	uint8_t trust;
+	uint8_t no_rss; /* a VF of a device that gives VFs no RSS: queue 0 */
+	uint16_t pvid;	/* port VLAN id */
+	uint16_t ptpid; /* its TPID */
+	uint16_t ptci;	/* qos << 13 | pvid */
+	uint16_t nqueues;
+	uint16_t qmask;	   /* nqueues - 1 when a power of two, else 0 (modulo) */
+	uint16_t bctx;	   /* bucket counter context of its own RSS conf */
+	uint32_t rule_off; /* its rules: cfg->rules[rule_off .. +nrules) */
+	uint32_t nrules;
+	uint32_t grp_off;	    /* its rule groups: cfg->groups[grp_off .. +ngrp) */
+	uint32_t ngrp;		    /* 0: its rules are scanned linearly */
+	const struct snic_rss *rss; /* its RSS (the shared one on 82599) */
+	const struct snic_rss_conf *rconf;
+	uint64_t rate_mbps; /* max_tx_rate, 0 = none */
+	uint64_t tb_depth;  /* token bucket depth, bits */
+};
+
+/* FDB: MAC -> members (pool, VID), open addressing. */
+struct snic_fdb_ent {
+	uint64_t key; /* MAC in the low 48 bits, bit 63 set; 0 = empty */
+	uint32_t off; /* first member */
+	uint32_t n;   /* members, sorted by pool */
+};
+
+struct snic_fdb_member {
+	uint16_t pool;
+	uint16_t vid; /* SNIC_VID_ANY, or the port VLAN the MAC is reached on */
+};
+
+struct snic_fdb {
+	struct snic_fdb_ent *tab;
+	uint32_t mask; /* table size - 1 */
+	struct snic_fdb_member *mem;
+	uint32_t nmem;
+};
+
+/* The match key of a frame, built once when a pool has rules: 8 words
+ * compared under a rule's mask. */
+struct snic_fkey {
+	union {
+		struct {
+			uint8_t dmac[6];
+			uint16_t ethertype;
+			uint16_t vlan_tci;
+			uint16_t meta; /* SNIC_FK_* */
+			uint8_t l4_proto;
+			uint8_t pad[3];
+			uint16_t sport;
+			uint16_t dport;
+			uint32_t vni;
+			uint32_t teid;
+			uint32_t pad2;
+			uint8_t ip_src[16];
+			uint8_t ip_dst[16];
+		};
+		uint64_t w[8];
+	};
+};
+
+#define SNIC_FK_VLAN (1u << 0) /* the frame has an outer VLAN tag */
+#define SNIC_FK_IPV4 (1u << 1)
+#define SNIC_FK_IPV6 (1u << 2)
+#define SNIC_FK_L4   (1u << 3) /* ports were read */
+#define SNIC_FK_VNI  (1u << 4) /* VXLAN or GENEVE with its VNI */
+#define SNIC_FK_TEID (1u << 5) /* GTP-U with its TEID */
+#define SNIC_FK_IP   (1u << 6) /* IPv4 or IPv6 */
+
+/* One key word a rule compares: (key.w[idx] & mask) == val. */
+struct snic_cword {
+	uint64_t mask;
+	uint64_t val;
+};
+
+/* A compiled flow rule: only the key words its mask touches, so that a
+ * rule on a port and a protocol compares two words, and the header and the
+ * first words share a cache line. */
+struct snic_crule {
+	uint8_t nw;	/* words compared */
+	uint8_t idx[8]; /* their index in the key */
+	uint8_t action;
+	uint8_t flags;
+	uint8_t pad;
+	uint16_t queue;
+	uint16_t slot;
+	uint16_t bctx; /* bucket context of its RSS conf */
+	uint32_t mark;
+	struct snic_cword w[8];
+	const struct snic_rss *rss;
+	const struct snic_rss_conf *rconf;
+};
+
+/* Tuple space search (tss.c): the rules of one mask in a hash table. */
+struct snic_tss_ent {
+	uint64_t hash;
+	uint32_t rule; /* number in the pool's rules, 0xffffffff = empty */
+	uint32_t pad;
+};
+
+struct snic_tss_group {
+	const struct snic_crule *shape; /* its first rule: the mask */
+	uint32_t first;			/* lowest rule number in the group */
+	uint32_t tmask;			/* table size - 1 */
+	struct snic_tss_ent *tab;
+};
+
+struct snic_plug;
+
+struct snic_cfg {
+	const struct snic_profile *p;
+	uint16_t npools;
+	uint16_t pf; /* the PF's pool */
+	uint16_t max_frame;
+	uint16_t n_allmc;
+	uint16_t n_promisc;
+	struct snic_pool *pool; /* [npools] */
+	uint64_t *vlan;		/* [npools * SNIC_VLAN_WORDS] */
+	struct snic_fdb uc;	/* unicast: own MACs and MACVLAN filters */
+	struct snic_fdb mc;	/* multicast groups joined */
+	uint16_t *allmc;	/* pools taking every multicast, ascending */
+	uint16_t *promisc;	/* pools taking unknown unicast beside the PF */
+	struct snic_crule *rules;
+	unsigned nrules;
+	struct snic_tss_group *groups;
+	unsigned ngroups;
+	struct snic_rss **rss; /* compiled confs this snapshot owns */
+	unsigned nrss;
+	const struct snic_rss **ctx_rss; /* [p->rss_contexts], NULL when unused */
+	struct snic_plug *plug;
+	const struct snic_plugin *plugin; /* NULL: no hook */
+	void *pstate;
+};
+
+/* --- switch.c ------------------------------------------------------------- */
+
+/* Build the FDB and multicast tables of @cfg from @nic. */
+int snic_switch_build(struct snic_cfg *cfg, const struct snic_nic *nic, struct snic_err *err);
+void snic_switch_free(struct snic_cfg *cfg);
+
+static inline uint64_t snic_mac_key(const uint8_t m[6])
+{
+	return (uint64_t)m[0] << 40 | (uint64_t)m[1] << 32 | (uint64_t)m[2] << 24 |
+	       (uint64_t)m[3] << 16 | (uint64_t)m[4] << 8 | m[5] | 1ull << 63;
+}
+
+/* The entry of @mac, or NULL. Data path. */
+const struct snic_fdb_ent *snic_fdb_find(const struct snic_fdb *f, const uint8_t mac[6]);
+/* The plain twin of snic_fdb_find: a linear scan of the members. Tests. */
+const struct snic_fdb_ent *snic_fdb_find_ref(const struct snic_fdb *f, const uint8_t mac[6]);
+
+/* --- flow.c --------------------------------------------------------------- */
+
+/* Compile @nic's rules into cfg->rules, grouped by pool in priority order;
+ * the RSS confs of contexts must already be compiled (cfg_rss_find). */
+int snic_flow_compile(struct snic_cfg *cfg, const struct snic_nic *nic, struct snic_err *err);
+void snic_fkey_build(struct snic_fkey *k, const struct snic_pkt *pkt);
+static inline bool snic_crule_match(const struct snic_crule *r, const struct snic_fkey *k)
+{
+	uint64_t diff = 0;
+
+	for (unsigned i = 0; i < r->nw; i++)
+		diff |= (k->w[r->idx[i]] & r->w[i].mask) ^ r->w[i].val;
+	return !diff;
+}
+
+/* --- tss.c ---------------------------------------------------------------- */
+
+/* Group the rules of pools with many into hash tables by mask. */
+int snic_tss_build(struct snic_cfg *cfg);
+void snic_tss_free(struct snic_cfg *cfg);
+/* The first of @pl's rules (priority, then age) that @k matches, or NULL. */
+const struct snic_crule *snic_tss_lookup(const struct snic_cfg *cfg, const struct snic_pool *pl,
+					 const struct snic_fkey *k);
+/* The same by a linear scan: the plain twin, and the path of small pools. */
+const struct snic_crule *snic_tss_lookup_linear(const struct snic_cfg *cfg,
+						const struct snic_pool *pl,
+						const struct snic_fkey *k);
+
+/* --- cfg.c ---------------------------------------------------------------- */
+
+/* The compiled RSS of context @ctx (>= 1) and its bucket context. */
+const struct snic_rss *snic_cfg_ctx_rss(const struct snic_cfg *cfg, unsigned ctx, uint16_t *bctx);
+
+#endif

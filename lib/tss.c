@@ -1,0 +1,222 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Tuple space search over a pool's compiled rules, as OVS's dpcls does:
+ * rules with the same mask form a group, and a group is a hash table of
+ * masked key values. A lookup probes each group once instead of comparing
+ * every rule. Rules are numbered in the pool's priority order (priority,
+ * then age); each group keeps the lowest number among its rules and the
+ * table entry of a value the lowest number of the rules with that value,
+ * so the lowest number found over the groups is the rule a linear scan
+ * would find first. Groups are visited by their lowest number and the
+ * search stops when no later group can beat what was found.
+ *
+ * Pools with few rules keep the linear scan (snic_tss_lookup_linear), which
+ * is also the plain twin the tests compare this against.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cfg.h"
+
+/* Below this many rules a pool is scanned linearly. */
+#define TSS_MIN_RULES 6
+
+#define TSS_EMPTY 0xffffffffu
+
+static bool same_mask(const struct snic_crule *a, const struct snic_crule *b)
+{
+	if (a->nw != b->nw || memcmp(a->idx, b->idx, a->nw))
+		return false;
+	for (unsigned i = 0; i < a->nw; i++)
+		if (a->w[i].mask != b->w[i].mask)
+			return false;
+	return true;
+}
+
+/* Each word times its own odd constant, summed, high bits folded down:
+ * one multiply a word, no dependency between the words. */
+static inline uint64_t tss_hash_words(const struct snic_crule *shape, const uint64_t *w)
+{
+	static const uint64_t mul[8] = {
+		0x9e3779b97f4a7c15ull, 0xc2b2ae3d27d4eb4full, 0x165667b19e3779f9ull,
+		0xd6e8feb86659fd93ull, 0xff51afd7ed558ccdull, 0xc4ceb9fe1a85ec53ull,
+		0x94d049bb133111ebull, 0xbf58476d1ce4e5b9ull,
+	};
+	uint64_t h = 0;
+
+	for (unsigned i = 0; i < shape->nw; i++)
+		h += (w[i] ^ (w[i] >> 31)) * mul[i];
+	return h ^ (h >> 32);
+}
+
+/* Hash of a rule's values. */
+static uint64_t rule_hash(const struct snic_crule *r)
+{
+	uint64_t w[8];
+
+	for (unsigned i = 0; i < r->nw; i++)
+		w[i] = r->w[i].val;
+	return tss_hash_words(r, w);
+}
+
+/* Hash of a key under a group's mask. */
+static inline uint64_t key_hash(const struct snic_tss_group *g, const struct snic_fkey *k)
+{
+	uint64_t w[8];
+
+	for (unsigned i = 0; i < g->shape->nw; i++)
+		w[i] = k->w[g->shape->idx[i]] & g->shape->w[i].mask;
+	return tss_hash_words(g->shape, w);
+}
+
+static bool same_value(const struct snic_crule *a, const struct snic_crule *b)
+{
+	for (unsigned i = 0; i < a->nw; i++)
+		if (a->w[i].val != b->w[i].val)
+			return false;
+	return true;
+}
+
+/* Insert rule @r (number @n) into @g unless a lower-numbered rule with the
+ * same value is there: that one shadows it. */
+static void group_insert(struct snic_tss_group *g, const struct snic_crule *rules, uint32_t n)
+{
+	const struct snic_crule *r = &rules[n];
+	uint64_t h = rule_hash(r);
+	uint32_t i = (uint32_t)h & g->tmask;
+
+	for (; g->tab[i].rule != TSS_EMPTY; i = (i + 1) & g->tmask)
+		if (g->tab[i].hash == h && same_value(&rules[g->tab[i].rule], r))
+			return;
+	g->tab[i].hash = h;
+	g->tab[i].rule = n;
+}
+
+static int group_of(struct snic_cfg *cfg, struct snic_pool *pl, const struct snic_crule *r,
+		    uint32_t n)
+{
+	struct snic_tss_group *g = &cfg->groups[pl->grp_off];
+
+	for (uint32_t i = 0; i < pl->ngrp; i++)
+		if (same_mask(g[i].shape, r))
+			return (int)i;
+	g[pl->ngrp].shape = r;
+	g[pl->ngrp].first = n;
+	return (int)pl->ngrp++;
+}
+
+static int group_alloc(struct snic_tss_group *g, unsigned nrules)
+{
+	unsigned size = 8;
+
+	while (size < 2 * nrules)
+		size *= 2;
+	g->tab = malloc(size * sizeof(*g->tab));
+	if (!g->tab)
+		return -ENOMEM;
+	for (unsigned i = 0; i < size; i++)
+		g->tab[i].rule = TSS_EMPTY;
+	g->tmask = size - 1;
+	return 0;
+}
+
+/* Groups of one pool: find them (in rule order, so they are sorted by
+ * their first rule), size their tables, fill them. */
+static int build_pool(struct snic_cfg *cfg, struct snic_pool *pl)
+{
+	const struct snic_crule *rules = &cfg->rules[pl->rule_off];
+	struct snic_tss_group *g = &cfg->groups[pl->grp_off];
+	uint32_t *gi = malloc(pl->nrules * sizeof(*gi));
+
+	if (!gi)
+		return -ENOMEM;
+	for (uint32_t n = 0; n < pl->nrules; n++)
+		gi[n] = (uint32_t)group_of(cfg, pl, &rules[n], n);
+	for (uint32_t i = 0; i < pl->ngrp; i++) {
+		if (group_alloc(&g[i], pl->nrules)) {
+			free(gi);
+			return -ENOMEM;
+		}
+	}
+	for (uint32_t n = 0; n < pl->nrules; n++)
+		group_insert(&g[gi[n]], rules, n);
+	free(gi);
+	return 0;
+}
+
+int snic_tss_build(struct snic_cfg *cfg)
+{
+	unsigned total = 0;
+
+	for (unsigned p = 0; p < cfg->npools; p++)
+		if (cfg->pool[p].nrules >= TSS_MIN_RULES)
+			total += cfg->pool[p].nrules;
+	if (!total)
+		return 0;
+	cfg->groups = calloc(total, sizeof(*cfg->groups));
+	if (!cfg->groups)
+		return -ENOMEM;
+	for (unsigned p = 0, off = 0; p < cfg->npools; p++) {
+		struct snic_pool *pl = &cfg->pool[p];
+
+		if (pl->nrules < TSS_MIN_RULES)
+			continue;
+		pl->grp_off = off;
+		off += pl->nrules;
+		cfg->ngroups = off;
+		if (build_pool(cfg, pl))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+void snic_tss_free(struct snic_cfg *cfg)
+{
+	for (unsigned i = 0; i < cfg->ngroups; i++)
+		free(cfg->groups[i].tab);
+	free(cfg->groups);
+}
+
+const struct snic_crule *snic_tss_lookup_linear(const struct snic_cfg *cfg,
+						const struct snic_pool *pl,
+						const struct snic_fkey *k)
+{
+	const struct snic_crule *r = &cfg->rules[pl->rule_off];
+
+	for (uint32_t i = 0; i < pl->nrules; i++)
+		if (snic_crule_match(&r[i], k))
+			return &r[i];
+	return NULL;
+}
+
+/* The lowest-numbered rule of @g matching @k, or TSS_EMPTY. */
+static uint32_t group_lookup(const struct snic_tss_group *g, const struct snic_crule *rules,
+			     const struct snic_fkey *k)
+{
+	uint64_t h = key_hash(g, k);
+	uint32_t i = (uint32_t)h & g->tmask;
+
+	for (; g->tab[i].rule != TSS_EMPTY; i = (i + 1) & g->tmask)
+		if (g->tab[i].hash == h && snic_crule_match(&rules[g->tab[i].rule], k))
+			return g->tab[i].rule;
+	return TSS_EMPTY;
+}
+
+const struct snic_crule *snic_tss_lookup(const struct snic_cfg *cfg, const struct snic_pool *pl,
+					 const struct snic_fkey *k)
+{
+	const struct snic_crule *rules = &cfg->rules[pl->rule_off];
+	const struct snic_tss_group *g = &cfg->groups[pl->grp_off];
+	uint32_t best = TSS_EMPTY;
+
+	if (!pl->ngrp)
+		return snic_tss_lookup_linear(cfg, pl, k);
+	for (uint32_t i = 0; i < pl->ngrp && g[i].first < best; i++) {
+		uint32_t n = group_lookup(&g[i], rules, k);
+
+		if (n < best)
+			best = n;
+	}
+	return best == TSS_EMPTY ? NULL : &rules[best];
+}

@@ -1,0 +1,228 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Frames a vport sends: link, spoof check, port VLAN, rate limit, then the
+ * switch.
+ *
+ * Spoof check (a VF only; ixgbe's PFVFSPOOF MAC and VLAN anti-spoofing,
+ * both set by `spoofchk`):
+ *  - a group (multicast or broadcast) source MAC is always spoofed;
+ *  - with a port VLAN, a frame that already carries a tag is always
+ *    spoofed (it would escape the port VLAN);
+ *  - spoofchk on: the source MAC must be the VF's MAC or one of its
+ *    MACVLAN filters (an all-zero MAC VF thus sends nothing);
+ *  - spoofchk on, untrusted, no port VLAN: a tagged frame's VID must be in
+ *    the VF's VLAN filter (VID 0, a priority tag, always passes). Trust
+ *    lifts this VLAN check only; the MAC check stays with spoofchk.
+ *
+ * Rate limit: a token bucket in bits per VF with max_tx_rate, refilled
+ * from @now_ns (see cfg.c for its depth); a frame costs its length with the
+ * port VLAN tag, in bits. A bucket never used (all zero) starts full.
+ *
+ * The switch: broadcast and multicast go to the local candidates that
+ * take them (never the sender) and to the wire; unicast whose MAC and VLAN
+ * match a local pool other than the sender stays inside the NIC (loopback)
+ * and goes to those pools only, even when they refuse it; any other
+ * unicast goes to the wire. The wire gets the port VLAN pushed.
+ */
+#include "snic/dp.h"
+
+#include "dp_impl.h"
+
+static bool fdb_has(const struct snic_cfg *cfg, const uint8_t *mac, unsigned pool)
+{
+	const struct snic_fdb_ent *e = snic_fdb_find(&cfg->uc, mac);
+
+	if (!e)
+		return false;
+	for (uint32_t i = 0; i < e->n; i++)
+		if (cfg->uc.mem[e->off + i].pool == pool)
+			return true;
+	return false;
+}
+
+static int tx_spoofed(const struct snic_cfg *cfg, const struct snic_pool *pl, unsigned s,
+		      const struct dp_frame *fr)
+{
+	const uint8_t *smac = fr->data + 6;
+
+	if (smac[0] & 1)
+		return 1;
+	if (pl->pvlan && fr->pkt.outer.n_vlan)
+		return 1;
+	if (!pl->spoofchk)
+		return 0;
+	if (!fdb_has(cfg, smac, s))
+		return 1;
+	if (!pl->pvlan && !pl->trust && fr->vid != SNIC_VID_NONE &&
+	    !snic_vlan_test(&cfg->vlan[s * SNIC_VLAN_WORDS], fr->vid))
+		return 1;
+	return 0;
+}
+
+static bool tb_take(struct snic_tbucket *tb, const struct snic_pool *pl, uint64_t now,
+		    uint64_t bits)
+{
+	uint64_t rate = pl->rate_mbps, depth = pl->tb_depth;
+
+	if (!tb->tokens && !tb->last_ns) {
+		tb->tokens = depth;
+		tb->last_ns = now ? now : 1;
+	} else if (now > tb->last_ns) {
+		uint64_t dt = now - tb->last_ns;
+		uint64_t add = dt >= 1000000000000ull ? depth : dt * rate / 1000;
+
+		/* Advance the clock only by the time the tokens stand for, so
+		 * that fractions of a bit carry over to the next frame. */
+		tb->last_ns += add >= depth ? dt : add * 1000 / rate;
+		tb->tokens = tb->tokens + add > depth ? depth : tb->tokens + add;
+	}
+	if (tb->tokens > depth)
+		tb->tokens = depth;
+	if (tb->tokens < bits)
+		return false;
+	tb->tokens -= bits;
+	return true;
+}
+
+/* -1 when the frame may go on, else the drop reason. */
+static int tx_check(const struct snic_cfg *cfg, struct snic_ctr *ctr, unsigned s,
+		    struct dp_frame *fr, uint64_t now)
+{
+	const struct snic_pool *pl = &cfg->pool[s];
+
+	if (!pl->rx_on)
+		return SNIC_DROP_LINK_DOWN;
+	if (pl->is_vf && tx_spoofed(cfg, pl, s, fr))
+		return SNIC_DROP_SPOOFED;
+	if (pl->pvlan) {
+		fr->vid = pl->pvid;
+		fr->tpid = pl->ptpid;
+		fr->tci = pl->ptci;
+		fr->push = 1;
+	}
+	if (pl->rate_mbps &&
+	    !tb_take(&ctr->tb[s], pl, now, (uint64_t)(fr->len + 4u * fr->push) * 8))
+		return SNIC_DROP_RATE_LIMITED;
+	return -1;
+}
+
+static void tx_wire(const struct dp_frame *fr, unsigned flags, struct dp_out *o)
+{
+	if (o->n < o->room) {
+		struct snic_dest *d = &o->d[o->n];
+
+		*d = (struct snic_dest){.frame = fr->idx, .vport = SNIC_VPORT_WIRE, .flags = flags};
+		if (fr->push) {
+			d->vlan_action = SNIC_VLAN_PUSH;
+			d->vlan_tpid = fr->tpid;
+			d->vlan_tci = fr->tci;
+		}
+	}
+	o->aux[o->n].bucket = DP_NONE;
+	o->aux[o->n].slot = DP_NO_SLOT;
+	o->aux[o->n].steer = DP_STEER_NONE;
+	o->n++;
+}
+
+static void tx_unicast(const struct snic_cfg *cfg, struct dp_frame *fr, unsigned s,
+		       struct dp_out *o)
+{
+	const struct snic_fdb_ent *e = snic_fdb_find(&cfg->uc, fr->data);
+	unsigned hits = 0;
+
+	fr->dflags = SNIC_DEST_LOOPBACK;
+	if (e) {
+		const struct snic_fdb_member *m = &cfg->uc.mem[e->off];
+
+		for (uint32_t i = 0; i < e->n; i++) {
+			if (m[i].pool == s || (m[i].vid != SNIC_VID_ANY && m[i].vid != fr->vid))
+				continue;
+			dp_pool(cfg, fr, m[i].pool, o);
+			hits++;
+		}
+	}
+	if (!hits)
+		tx_wire(fr, 0, o);
+}
+
+static void tx_switch(const struct snic_cfg *cfg, struct dp_frame *fr, unsigned s, struct dp_out *o)
+{
+	if (dp_is_bcast(fr->data)) {
+		fr->dflags = SNIC_DEST_BCAST | SNIC_DEST_LOOPBACK;
+		for (unsigned p = 0; p < cfg->npools; p++)
+			if (p != s)
+				dp_pool(cfg, fr, p, o);
+		tx_wire(fr, SNIC_DEST_BCAST, o);
+	} else if (fr->data[0] & 1) {
+		fr->dflags = SNIC_DEST_MCAST | SNIC_DEST_LOOPBACK;
+		dp_mcast(cfg, fr, s, o);
+		tx_wire(fr, SNIC_DEST_MCAST, o);
+	} else {
+		tx_unicast(cfg, fr, s, o);
+	}
+}
+
+/* Where a delivered frame went, for the sender's tx_wire / tx_local. */
+static void count_sides(struct snic_vctr *v, const struct dp_out *o)
+{
+	bool wire = false, local = false;
+
+	for (unsigned i = 0; i < o->n; i++) {
+		if (o->d[i].vport == SNIC_VPORT_WIRE)
+			wire = true;
+		else
+			local = true;
+	}
+	v->tx_wire += wire;
+	v->tx_local += local;
+}
+
+static unsigned tx_frame(const struct snic_cfg *cfg, struct snic_ctr *ctr, unsigned s,
+			 struct dp_frame *fr, uint64_t now, struct dp_out *o)
+{
+	struct snic_vctr *v = &ctr->vport[s];
+	unsigned n;
+	int why;
+
+	why = tx_check(cfg, ctr, s, fr, now);
+	if (why >= 0) {
+		dp_drop(&v->tx, why);
+		return 0;
+	}
+	tx_switch(cfg, fr, s, o);
+	n = dp_finish(cfg, ctr, &v->tx, fr, o);
+	if (n)
+		count_sides(v, o);
+	return n;
+}
+
+unsigned snic_tx(const struct snic_cfg *cfg, struct snic_ctr *ctr, unsigned vport,
+		 const struct snic_frame *frames, unsigned nframes, uint64_t now_ns,
+		 struct snic_dest *dests, unsigned cap)
+{
+	struct dp_aux aux[DP_MAX_OUT];
+	struct dp_refusal ref[DP_MAX_OUT];
+	struct dp_frame fr;
+	struct snic_dirctr *dir;
+	unsigned n = 0;
+
+	if (vport >= ctr->nvports)
+		return 0;
+	dir = &ctr->vport[vport].tx;
+	for (unsigned i = 0; i < nframes; i++) {
+		struct dp_out o = {dests + n, cap - n, 0, aux, ref, 0};
+
+		dir->in++;
+		if (vport >= cfg->npools) {
+			dp_drop(dir, SNIC_DROP_LINK_DOWN);
+			continue;
+		}
+		if (frames[i].len < 14) {
+			dp_drop(dir, SNIC_DROP_MALFORMED);
+			continue;
+		}
+		dp_frame_init(&fr, cfg, frames[i].data, frames[i].len, i);
+		n += tx_frame(cfg, ctr, vport, &fr, now_ns, &o);
+	}
+	return n;
+}
