@@ -15,7 +15,8 @@
  *    only on its VLAN), a known MAC on another VLAN to all owners (who
  *    refuse it), an unknown MAC to the promiscuous VFs and the PF;
  *  - each pool: link, then VLAN filter, then max frame; then rules (first
- *    by priority, then age), the hook, RSS;
+ *    by priority, then age), the hook, RSS (a device without RSS for VFs
+ *    puts their frames on queue 0);
  *  - transmit: link, spoof check, port VLAN, rate limit, then the switch
  *    without the sender; local unicast stays local.
  */
@@ -29,7 +30,7 @@
 
 #define RM_VID_NONE	     0xffffu
 /* More pools than any profile has. */
-#define SNIC_POOLS_MAX_MODEL 1024
+#define RM_POOLS_MAX	     1024
 /* The default max frame: MTU 1500 plus the Ethernet header. */
 #define RM_MAX_FRAME_DEFAULT 1514
 
@@ -313,6 +314,10 @@ int rm_new(const struct snic_profile *p, const uint8_t pf_mac[6], struct rm **ou
 
 	if (!m)
 		return -ENOMEM;
+	if (pools > RM_POOLS_MAX) {
+		free(m);
+		return -EINVAL;
+	}
 	m->p = p;
 	m->vf = calloc(p->max_vfs ? p->max_vfs : 1, sizeof(*m->vf));
 	m->rss = calloc(pools, sizeof(*m->rss));
@@ -650,6 +655,36 @@ unsigned rm_contexts(const struct rm *m, unsigned *ids, unsigned *vports, unsign
 	return n;
 }
 
+int rm_vf_info(const struct rm *m, unsigned vf, struct snic_vf_info *out)
+{
+	const struct rm_vf *v;
+
+	if (vf >= m->numvfs)
+		return -EINVAL;
+	v = &m->vf[vf];
+	memset(out, 0, sizeof(*out));
+	memcpy(out->mac, v->fn.mac, 6);
+	out->admin_mac = v->admin_mac;
+	out->vlan = v->pvid;
+	out->qos = v->qos;
+	out->vlan_proto = v->proto;
+	out->spoofchk = v->spoofchk;
+	out->trust = v->trust;
+	out->query_rss = v->query_rss;
+	out->link_state = v->link_state;
+	out->min_tx_rate = v->min_rate;
+	out->max_tx_rate = v->max_rate;
+	out->rxmode = v->fn.rxmode;
+	out->rxmode_eff = (uint8_t)rxmode_eff(m, vf);
+	out->nqueues = (uint16_t)rm_pool_queues(m);
+	out->n_mc = (uint16_t)v->fn.mc.n;
+	for (unsigned i = 0; i < 4096; i++)
+		out->n_vlan_filter += v->fn.vlan[i];
+	out->n_macvlan = (uint16_t)v->fn.uc.n;
+	out->assigned = v->assigned;
+	return 0;
+}
+
 void rm_vport_mac(const struct rm *m, unsigned vport, uint8_t mac[6])
 {
 	if (vport < npools(m))
@@ -811,7 +846,7 @@ struct rm_copy {
 
 struct rm_copies {
 	unsigned n;
-	struct rm_copy c[SNIC_POOLS_MAX_MODEL + 1];
+	struct rm_copy c[RM_POOLS_MAX + 1];
 };
 
 static void frame_init(struct rm_frame *f, const uint8_t *data, uint32_t len, uint32_t idx)

@@ -134,6 +134,9 @@ unsigned rm_rules(const struct rm *m, const struct snic_flow_rule **out, unsigne
 		  unsigned cap);
 /* The RSS contexts in use: ids and the vport each belongs to. */
 unsigned rm_contexts(const struct rm *m, unsigned *ids, unsigned *vports, unsigned cap);
+/* What `ip link show` would print for @vf, as the model sees it; -EINVAL
+ * when there is no such VF. */
+int rm_vf_info(const struct rm *m, unsigned vf, struct snic_vf_info *out);
 /* The source MAC a vport would send with: its own MAC (zero when none). */
 void rm_vport_mac(const struct rm *m, unsigned vport, uint8_t mac[6]);
 

@@ -9,8 +9,12 @@
  * steering plugin), each applied to the snic_nic first and, when it
  * succeeds, to the model; a commit; then bursts of random frames from the
  * wire and from random vports, through snic_rx/snic_tx and rm_rx/rm_tx.
+ * After every operation the VF's `ip link show` view (snic_vf_get) must
+ * agree with the model's, and where the spec fixes an outcome (mailbox
+ * refusals, numvfs changes, rule and context ids) so must the return value.
  * After every burst the destinations must agree field by field, every
- * counter must agree, and both must conserve frames.
+ * counter must agree (rate limiter state included), and both must conserve
+ * frames.
  *
  * Frames are crafted with addresses, VLANs, ports and tunnel ids drawn
  * mostly from what the configuration uses, so that they hit pools and
@@ -647,6 +651,47 @@ static int apply_real(struct world *w, const struct rm_op *op, const char *args,
 
 static void fail_report(struct world *w, const char *what);
 
+/* `ip link show` of one VF: the real NIC's against the model's. */
+static bool vf_view_differs(const struct world *w, unsigned vf, char *msg, size_t size)
+{
+	struct snic_vf_info a, b;
+	int ra = snic_vf_get(w->nic, vf, &a, NULL), rb = rm_vf_info(w->m, vf, &b);
+
+	if (ra || rb) {
+		snprintf(msg, size, "vf %u info: real returned %d, model %d", vf, ra, rb);
+		return (ra < 0) != (rb < 0);
+	}
+#define VF_FIELD(f)                                                                                \
+	if (a.f != b.f) {                                                                          \
+		snprintf(msg, size, "vf %u info: " #f " real %u, model %u", vf, (unsigned)a.f,     \
+			 (unsigned)b.f);                                                           \
+		return true;                                                                       \
+	}
+	VF_FIELD(admin_mac)
+	VF_FIELD(vlan)
+	VF_FIELD(qos)
+	VF_FIELD(vlan_proto)
+	VF_FIELD(spoofchk)
+	VF_FIELD(trust)
+	VF_FIELD(query_rss)
+	VF_FIELD(link_state)
+	VF_FIELD(min_tx_rate)
+	VF_FIELD(max_tx_rate)
+	VF_FIELD(rxmode)
+	VF_FIELD(rxmode_eff)
+	VF_FIELD(nqueues)
+	VF_FIELD(n_mc)
+	VF_FIELD(n_vlan_filter)
+	VF_FIELD(n_macvlan)
+	VF_FIELD(assigned)
+#undef VF_FIELD
+	if (memcmp(a.mac, b.mac, 6)) {
+		snprintf(msg, size, "vf %u info: mac differs", vf);
+		return true;
+	}
+	return false;
+}
+
 /* One random operation on both sides. */
 static void step_op(struct world *w)
 {
@@ -689,6 +734,9 @@ static void step_op(struct world *w)
 		model_plugin_set(w, op.plugin, state);
 	}
 	got = rm_apply(w->m, &op);
+	if (vf_view_differs(w, op.vf < rm_numvfs(w->m) ? op.vf : rnd(rm_numvfs(w->m) + 1), msg,
+			    sizeof(msg)))
+		fail_report(w, msg);
 	if ((op.kind == RM_FLOW_CREATE || op.kind == RM_RSS_CTX_NEW) && got != rc) {
 		snprintf(msg, sizeof(msg), "operation %s: real gave id %d, model %d",
 			 op_names[op.kind], rc, got);
