@@ -1,0 +1,483 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The data lcores. Each polls its share of the ports' rx queues in bursts
+ * of 32; a burst goes through snic_rx (from the uplink) or snic_tx (from a
+ * VF or the PF, as that vport) and each destination gets the frame:
+ *
+ *  - one destination: the mbuf itself, its VLAN action done in place;
+ *  - several: the destinations that keep the frame as it is share the mbuf
+ *    (its reference count raised), each one that strips or pushes a tag
+ *    gets a copy, except that with no sharer the last one takes the mbuf.
+ *
+ * Copies wait in a buffer per (port, tx queue) and every buffer touched by
+ * a burst is flushed at the end of that burst. What a tx burst refuses is
+ * freed and counted as queue_full (see snicd_impl.h). A tx queue several
+ * lcores may send on is taken with a spinlock around the burst.
+ *
+ * Per frame: no lock, no log, no allocation but the copies broadcast and
+ * retagging need (from the mempool's per-lcore cache).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_prefetch.h>
+
+#include "csum.h"
+#include "snicd_impl.h"
+
+/* --- Accounting of copies snicd could not deliver ---------------------------------- */
+
+/* Take a refused copy back from its queue's counters (snicd_impl.h). */
+static void unaccount(struct snicd_lcore *lc, const struct snic_dest *d)
+{
+	struct snicd_burst *b = &lc->b;
+	struct snic_qctr *q;
+
+	b->lost = true;
+	if (d->vport == SNIC_VPORT_WIRE) {
+		b->lost_wire[d->frame] = 1;
+		return;
+	}
+	b->lost_local[d->frame]++;
+	q = snic_ctr_queue(lc->ctr, d->vport, d->queue);
+	q->frames--;
+	q->bytes -= b->frames[d->frame].len;
+	q->bcast -= !!(d->flags & SNIC_DEST_BCAST);
+	q->mcast -= !!(d->flags & SNIC_DEST_MCAST);
+	q->loopback -= !!(d->flags & SNIC_DEST_LOOPBACK);
+	lc->ctr->vport[d->vport].rx_drop[SNIC_DROP_QUEUE_FULL]++;
+}
+
+static void refuse(struct snicd_lcore *lc, struct rte_mbuf *m, const struct snic_dest *d)
+{
+	unaccount(lc, d);
+	rte_pktmbuf_free(m);
+}
+
+/* A frame whose every copy was refused was not delivered after all. */
+static void settle_frame(struct snicd_lcore *lc, unsigned f, unsigned nlocal, unsigned nwire)
+{
+	struct snicd_burst *b = &lc->b;
+	unsigned lost = b->lost_local[f] + b->lost_wire[f];
+	struct snic_dirctr *dir;
+	struct snic_vctr *v = NULL;
+
+	if (!lost)
+		return;
+	if (b->sender == SNIC_VPORT_WIRE) {
+		dir = &lc->ctr->rx;
+	} else {
+		v = &lc->ctr->vport[b->sender];
+		dir = &v->tx;
+		v->tx_wire -= b->lost_wire[f];
+		v->tx_local -= nlocal && b->lost_local[f] == nlocal;
+	}
+	if (lost == nlocal + nwire) {
+		dir->delivered--;
+		dir->drop[SNIC_DROP_QUEUE_FULL]++;
+	}
+}
+
+static void settle(struct snicd_lcore *lc, unsigned nd)
+{
+	struct snicd_burst *b = &lc->b;
+	const struct snic_dest *d = lc->dests, *end = d + nd;
+
+	for (unsigned f = 0; f < b->n; f++) {
+		unsigned nlocal = 0, nwire = 0;
+
+		for (; d < end && d->frame == f; d++) {
+			nwire += d->vport == SNIC_VPORT_WIRE;
+			nlocal += d->vport != SNIC_VPORT_WIRE;
+		}
+		settle_frame(lc, f, nlocal, nwire);
+	}
+	memset(b->lost_local, 0, sizeof(b->lost_local));
+	memset(b->lost_wire, 0, sizeof(b->lost_wire));
+	b->lost = false;
+}
+
+/* --- Transmit buffers --------------------------------------------------------------- */
+
+static void txb_flush(struct snicd_lcore *lc, struct snicd_txb *tb)
+{
+	struct snicd_pctr *pc = &lc->pctr[tb->port];
+	uint16_t sent;
+
+	if (tb->lock)
+		rte_spinlock_lock(tb->lock);
+	sent = rte_eth_tx_burst(lc->d->port[tb->port].port_id, tb->queue, tb->pkts, tb->n);
+	if (tb->lock)
+		rte_spinlock_unlock(tb->lock);
+	pc->tx += sent;
+	if (unlikely(sent < tb->n)) {
+		pc->full += tb->n - sent;
+		for (unsigned i = sent; i < tb->n; i++)
+			refuse(lc, tb->pkts[i], tb->dest[i]);
+	}
+	tb->n = 0;
+}
+
+static void flush_all(struct snicd_lcore *lc)
+{
+	for (unsigned i = 0; i < lc->ndirty; i++) {
+		struct snicd_txb *tb = &lc->txb[lc->dirty[i]];
+
+		if (tb->n)
+			txb_flush(lc, tb);
+		tb->dirty = false;
+	}
+	lc->ndirty = 0;
+}
+
+/* The port index a destination goes to, or SNICD_PORT_NONE. */
+static inline uint16_t dest_port(const struct snicd_lcore *lc, const struct snicd_snap *s,
+				 const struct snic_dest *d)
+{
+	if (d->vport == SNIC_VPORT_WIRE)
+		return lc->d->uplink;
+	return d->vport < s->npools ? s->vport_port[d->vport] : SNICD_PORT_NONE;
+}
+
+static inline void enqueue(struct snicd_lcore *lc, const struct snicd_snap *s, struct rte_mbuf *m,
+			   const struct snic_dest *d)
+{
+	uint16_t pi = dest_port(lc, s, d);
+	const struct snicd_port *p;
+	struct snicd_txb *tb;
+	unsigned q, i;
+
+	if (unlikely(pi == SNICD_PORT_NONE)) {
+		lc->no_port++;
+		refuse(lc, m, d);
+		return;
+	}
+	p = &lc->d->port[pi];
+	q = d->vport == SNIC_VPORT_WIRE ? lc->wire_txq : d->queue;
+	if (unlikely(q >= p->queues))
+		q %= p->queues;
+	i = p->txb_base + q;
+	tb = &lc->txb[i];
+	if (unlikely(tb->n == SNICD_TXB_MAX))
+		txb_flush(lc, tb);
+	if (!tb->dirty) {
+		tb->dirty = true;
+		lc->dirty[lc->ndirty++] = (uint16_t)i;
+	}
+	tb->pkts[tb->n] = m;
+	tb->dest[tb->n] = d;
+	tb->n++;
+}
+
+/* --- VLAN actions and fan-out ------------------------------------------------------- */
+
+static int vlan_strip(struct rte_mbuf *m)
+{
+	uint8_t *p = rte_pktmbuf_mtod(m, uint8_t *);
+
+	if (rte_pktmbuf_data_len(m) < 18)
+		return -EINVAL;
+	memmove(p + 4, p, 12);
+	rte_pktmbuf_adj(m, 4);
+	return 0;
+}
+
+static int vlan_push(struct rte_mbuf *m, uint16_t tpid, uint16_t tci)
+{
+	uint8_t *p = (uint8_t *)rte_pktmbuf_prepend(m, 4);
+
+	if (!p)
+		return -ENOSPC;
+	memmove(p, p + 4, 12);
+	p[12] = (uint8_t)(tpid >> 8);
+	p[13] = (uint8_t)tpid;
+	p[14] = (uint8_t)(tci >> 8);
+	p[15] = (uint8_t)tci;
+	return 0;
+}
+
+static int vlan_apply(struct rte_mbuf *m, const struct snic_dest *d)
+{
+	if (d->vlan_action == SNIC_VLAN_STRIP)
+		return vlan_strip(m);
+	if (d->vlan_action == SNIC_VLAN_PUSH)
+		return vlan_push(m, d->vlan_tpid, d->vlan_tci);
+	return 0;
+}
+
+/* A copy that can't be made or tagged: counted on its port, refused. */
+static void nomem(struct snicd_lcore *lc, const struct snicd_snap *s, struct rte_mbuf *m,
+		  const struct snic_dest *d)
+{
+	uint16_t pi = dest_port(lc, s, d);
+
+	if (pi != SNICD_PORT_NONE)
+		lc->pctr[pi].nomem++;
+	else
+		lc->no_port++;
+	unaccount(lc, d);
+	if (m)
+		rte_pktmbuf_free(m);
+}
+
+/* Send @m itself to @d, tagged or untagged as @d says. */
+static void deliver_own(struct snicd_lcore *lc, const struct snicd_snap *s, struct rte_mbuf *m,
+			const struct snic_dest *d)
+{
+	if (d->vlan_action != SNIC_VLAN_KEEP && unlikely(vlan_apply(m, d))) {
+		nomem(lc, s, m, d);
+		return;
+	}
+	enqueue(lc, s, m, d);
+}
+
+static void deliver_copy(struct snicd_lcore *lc, const struct snicd_snap *s, struct rte_mbuf *m,
+			 const struct snic_dest *d)
+{
+	struct rte_mbuf *c = rte_pktmbuf_copy(m, lc->d->pool, 0, UINT32_MAX);
+
+	if (unlikely(!c)) {
+		nomem(lc, s, NULL, d);
+		return;
+	}
+	deliver_own(lc, s, c, d);
+}
+
+static void deliver_many(struct snicd_lcore *lc, const struct snicd_snap *s, struct rte_mbuf *m,
+			 const struct snic_dest *d, unsigned n)
+{
+	unsigned keep = 0;
+
+	for (unsigned i = 0; i < n; i++)
+		keep += d[i].vlan_action == SNIC_VLAN_KEEP;
+	if (keep > 1)
+		rte_mbuf_refcnt_update(m, (int16_t)(keep - 1));
+	/* Copies first: the mbuf is not changed, nor sent, before they are made. */
+	for (unsigned i = 0; i < n; i++) {
+		if (d[i].vlan_action != SNIC_VLAN_KEEP && (keep || i + 1 < n))
+			deliver_copy(lc, s, m, &d[i]);
+	}
+	for (unsigned i = 0; i < n; i++) {
+		if (d[i].vlan_action == SNIC_VLAN_KEEP)
+			enqueue(lc, s, m, &d[i]);
+	}
+	if (!keep)
+		deliver_own(lc, s, m, &d[n - 1]);
+}
+
+static void fanout(struct snicd_lcore *lc, const struct snicd_snap *s, unsigned nd)
+{
+	struct snicd_burst *b = &lc->b;
+	const struct snic_dest *d = lc->dests, *end = d + nd;
+
+	for (unsigned f = 0; f < b->n; f++) {
+		const struct snic_dest *first = d;
+
+		while (d < end && d->frame == f)
+			d++;
+		if (d == first)
+			b->free[b->nfree++] = b->pkts[f];
+		else if (d == first + 1)
+			deliver_own(lc, s, b->pkts[f], first);
+		else
+			deliver_many(lc, s, b->pkts[f], first, (unsigned)(d - first));
+	}
+	if (b->nfree) {
+		rte_pktmbuf_free_bulk(b->free, b->nfree);
+		b->nfree = 0;
+	}
+}
+
+/* --- The poll loop ------------------------------------------------------------------ */
+
+static inline uint64_t now_ns(const struct snicd_lcore *lc)
+{
+	return (uint64_t)(((unsigned __int128)rte_get_tsc_cycles() * lc->d->ns_mult) >> 32);
+}
+
+/* The frames of a burst as libsnic sees them, checksums completed. */
+static void burst_frames(struct snicd_lcore *lc, const struct snicd_rxq *q)
+{
+	struct snicd_burst *b = &lc->b;
+	uint64_t fixed = 0;
+
+	for (unsigned i = 0; i < b->n; i++)
+		rte_prefetch0(rte_pktmbuf_mtod(b->pkts[i], void *));
+	for (unsigned i = 0; i < b->n; i++) {
+		struct rte_mbuf *m = b->pkts[i];
+
+		b->frames[i].data = rte_pktmbuf_mtod(m, const uint8_t *);
+		b->frames[i].len = rte_pktmbuf_data_len(m);
+		if (q->csum)
+			fixed += (uint64_t)snicd_csum_fix(rte_pktmbuf_mtod(m, uint8_t *),
+							  b->frames[i].len);
+	}
+	lc->pctr[q->port].csum += fixed;
+}
+
+static void poll_rxq(struct snicd_lcore *lc, const struct snicd_snap *s, const struct snicd_rxq *q)
+{
+	struct snicd_burst *b = &lc->b;
+	unsigned nd;
+
+	b->n = rte_eth_rx_burst(q->port_id, q->queue, b->pkts, SNICD_BURST);
+	if (!b->n)
+		return;
+	lc->pctr[q->port].rx += b->n;
+	b->sender = s->port_vport[q->port];
+	if (unlikely(b->sender == SNICD_VPORT_DETACHED)) {
+		lc->pctr[q->port].detached += b->n;
+		rte_pktmbuf_free_bulk(b->pkts, b->n);
+		return;
+	}
+	burst_frames(lc, q);
+	if (b->sender == SNIC_VPORT_WIRE)
+		nd = snic_rx(s->cfg, lc->ctr, b->frames, b->n, lc->dests, lc->cap);
+	else
+		nd = snic_tx(s->cfg, lc->ctr, b->sender, b->frames, b->n, now_ns(lc), lc->dests,
+			     lc->cap);
+	fanout(lc, s, nd);
+	flush_all(lc);
+	if (unlikely(b->lost))
+		settle(lc, nd);
+}
+
+int snicd_lcore_main(void *arg)
+{
+	struct snicd_lcore *lc = arg;
+	struct snicd *d = lc->d;
+
+	rte_rcu_qsbr_thread_online(d->rcu, lc->idx);
+	while (!__atomic_load_n(&d->stop, __ATOMIC_RELAXED)) {
+		const struct snicd_snap *s = __atomic_load_n(&d->snap, __ATOMIC_ACQUIRE);
+
+		for (unsigned i = 0; i < lc->nrxq; i++)
+			poll_rxq(lc, s, &lc->rxq[i]);
+		rte_rcu_qsbr_quiescent(d->rcu, lc->idx);
+	}
+	rte_rcu_qsbr_thread_offline(d->rcu, lc->idx);
+	return 0;
+}
+
+/* --- Setup -------------------------------------------------------------------------- */
+
+static void lcore_free(struct snicd_lcore *lc)
+{
+	if (!lc)
+		return;
+	free(lc->dests);
+	free(lc->dirty);
+	free(lc->txb);
+	free(lc->pctr);
+	free(lc->rxq);
+	snic_ctr_free(lc->ctr);
+	free(lc);
+}
+
+static void lcore_txbs(struct snicd *d, struct snicd_lcore *lc)
+{
+	for (unsigned i = 0; i < d->nports; i++) {
+		const struct snicd_port *p = &d->port[i];
+
+		for (unsigned q = 0; q < p->queues; q++) {
+			struct snicd_txb *tb = &lc->txb[p->txb_base + q];
+
+			tb->port = (uint16_t)i;
+			tb->queue = (uint16_t)q;
+			tb->lock = p->txlock ? &p->txlock[q] : NULL;
+		}
+	}
+	if (d->uplink != SNICD_PORT_NONE)
+		lc->wire_txq = (uint16_t)(lc->idx % d->port[d->uplink].queues);
+}
+
+static int lcore_new(struct snicd *d, unsigned idx, unsigned lcore_id, unsigned nrxq,
+		     struct snicd_lcore **out, struct snic_err *err)
+{
+	const struct snic_profile *prof = snic_nic_profile(d->conf->nic);
+	struct snicd_lcore *lc = calloc(1, sizeof(*lc));
+	int rc = -ENOMEM;
+
+	if (!lc)
+		goto err;
+	lc->d = d;
+	lc->idx = idx;
+	lc->lcore_id = lcore_id;
+	lc->cap = SNICD_BURST * (prof->max_pools + 1u);
+	lc->rxq = calloc(nrxq ? nrxq : 1, sizeof(*lc->rxq));
+	lc->pctr = calloc(d->nports, sizeof(*lc->pctr));
+	lc->txb = calloc(d->ntxb, sizeof(*lc->txb));
+	lc->dirty = calloc(d->ntxb, sizeof(*lc->dirty));
+	lc->dests = calloc(lc->cap, sizeof(*lc->dests));
+	if (!lc->rxq || !lc->pctr || !lc->txb || !lc->dirty || !lc->dests)
+		goto err;
+	rc = snic_ctr_new(prof, &lc->ctr, err);
+	if (rc)
+		goto err;
+	lcore_txbs(d, lc);
+	*out = lc;
+	return 0;
+err:
+	lcore_free(lc);
+	return rc == -ENOMEM ? snic_errf(err, rc, "lcore %u: out of memory", lcore_id) : rc;
+}
+
+/* Deal the ports' rx queues round-robin to the lcores. */
+static void deal_rxqs(struct snicd *d)
+{
+	unsigned k = 0;
+
+	for (unsigned i = 0; i < d->nports; i++) {
+		const struct snicd_port *p = &d->port[i];
+
+		for (unsigned q = 0; q < p->queues; q++, k++) {
+			struct snicd_lcore *lc = d->lc[k % d->nlcores];
+			struct snicd_rxq *r = &lc->rxq[lc->nrxq++];
+
+			r->port = (uint16_t)i;
+			r->port_id = p->port_id;
+			r->queue = (uint16_t)q;
+			r->csum = p->csum;
+		}
+	}
+}
+
+int snicd_lcores_init(struct snicd *d, struct snic_err *err)
+{
+	unsigned lcore_id, idx = 0, nrxq = 0;
+
+	d->nlcores = rte_lcore_count() - 1;
+	if (!d->nlcores)
+		return snic_errf(err, -EINVAL,
+				 "no data lcore: the EAL gave the main lcore only "
+				 "(e.g. --lcores 0@0,1@0 gives one)");
+	d->lc = calloc(d->nlcores, sizeof(*d->lc));
+	if (!d->lc)
+		return snic_errf(err, -ENOMEM, "%u lcores: out of memory", d->nlcores);
+	for (unsigned i = 0; i < d->nports; i++)
+		nrxq += d->port[i].queues;
+	RTE_LCORE_FOREACH_WORKER(lcore_id)
+	{
+		unsigned share = (nrxq + d->nlcores - 1) / d->nlcores;
+		int rc = lcore_new(d, idx, lcore_id, share, &d->lc[idx], err);
+
+		if (rc)
+			return rc;
+		idx++;
+	}
+	deal_rxqs(d);
+	return 0;
+}
+
+void snicd_lcores_free(struct snicd *d)
+{
+	for (unsigned i = 0; d->lc && i < d->nlcores; i++)
+		lcore_free(d->lc[i]);
+	free(d->lc);
+	d->lc = NULL;
+	d->nlcores = 0;
+}
