@@ -1,0 +1,184 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The RSS balancer: from the load each RETA bucket carried over a period,
+ * a new RETA and, optionally, flow rules that pin the heaviest flows to
+ * queues of their own, so that the queues' consumers get even shares.
+ *
+ * Policies:
+ *  - static: plain RSS, the RETA is never changed;
+ *  - rsspp: the greedy of RSS++ (Barbette, Katsikas, Maguire, Kostic,
+ *    "RSS++: load and state-aware receive side scaling", CoNEXT 2019):
+ *    buckets of overloaded queues move to underloaded ones, with a
+ *    threshold, a skip of queues that just received buckets, and an
+ *    adaptive period;
+ *  - snic: smoothed bucket loads with a noise test, elephants pinned in
+ *    place by exact rules, and the fewest moves that bring the predicted
+ *    imbalance under a bound (docs/balance.md).
+ *
+ * Imbalance, as RSS++ reports it: (max - min) / min of the queues' loads,
+ * each load divided by its queue's weight.
+ *
+ * Control plane only: snic_balance_new() allocates everything; a step does
+ * not allocate, lock or block. One thread uses a struct snic_balance at a
+ * time. The data path never sees it: the caller programs the RETA and the
+ * flow rules a plan gives.
+ */
+#ifndef SNIC_BALANCE_H
+#define SNIC_BALANCE_H
+
+#include <stdint.h>
+
+#include "snic/err.h"
+#include "snic/flow.h"
+
+enum snic_balance_policy {
+	SNIC_BAL_STATIC = 0,
+	SNIC_BAL_RSSPP,
+	SNIC_BAL_SNIC,
+	SNIC_BAL_COUNT,
+};
+
+/* "static", "rsspp", "snic". */
+const char *snic_balance_policy_name(enum snic_balance_policy p);
+int snic_balance_policy_parse(const char *s, enum snic_balance_policy *out, struct snic_err *err);
+
+/* Most queues a balancer can spread over. */
+#define SNIC_BALANCE_QUEUES_MAX 256
+
+struct snic_balance_conf {
+	uint8_t policy;		/* enum snic_balance_policy */
+	uint16_t nqueues;	/* 1..SNIC_BALANCE_QUEUES_MAX: the RETA names 0..nqueues-1 */
+	uint16_t reta_size;	/* 1..SNIC_RETA_MAX */
+	const uint32_t *weight; /* [nqueues] relative capacities, NULL = all equal; a
+				 * core shared with other work gets a smaller one. Copied. */
+	uint16_t max_moves;	/* buckets moved per window at most, 0 = no cap */
+	uint16_t max_pins;	/* flow rules the balancer may hold (snic), 0 = none */
+	uint16_t max_pin_moves; /* pinned flows moved per window at most (snic) */
+	uint32_t window_ms;	/* the caps hold over any span this long that ends at a
+				 * step; 0 = one step */
+	uint32_t period_ms;	/* the first period, and snic's only one */
+	uint32_t period_min_ms; /* rsspp's adaptive period stays within these */
+	uint32_t period_max_ms;
+	double threshold; /* rsspp: a queue further than this from its share, as a
+			   * fraction of the mean load, is over- or underloaded */
+	double target;	  /* snic: predicted imbalance it leaves alone */
+	double pin_share; /* snic: a flow with this fraction of a queue's share or
+			   * more is pinned where it is */
+	double load_unit; /* load of one frame, for snic's noise test (1 for frames) */
+};
+
+/*
+ * A conf with the defaults of @policy for @nqueues queues and a RETA of
+ * @reta_size: equal weights. static: period 100 ms. rsspp: 100 ms,
+ * adapting within 100..1000 ms, threshold 0.02, no cap. snic: a step
+ * every 20 ms, target 0.01, at most reta_size / 50 buckets (2 %, at
+ * least 1) and 4 pinned flows moved per 100 ms, 32 pins, pin share 0.25.
+ */
+void snic_balance_conf_default(struct snic_balance_conf *c, enum snic_balance_policy policy,
+			       unsigned nqueues, unsigned reta_size);
+
+/* A balancer; control plane, allocates. Returns 0 or -EINVAL (a field out
+ * of range, a zero weight), -ENOMEM; @err names the bad value. */
+struct snic_balance;
+
+int snic_balance_new(const struct snic_balance_conf *c, struct snic_balance **out,
+		     struct snic_err *err);
+void snic_balance_free(struct snic_balance *b);
+
+/* The 5-tuple of a flow, for the exact rule that pins it (outer headers,
+ * as flow rules match). */
+struct snic_balance_tuple {
+	uint8_t ip_ver; /* 4 or 6; 0 = not known (the pin gets no rule) */
+	uint8_t l4_proto;
+	uint16_t sport, dport; /* host order */
+	uint8_t ip_src[16];    /* network order; IPv4 in the first 4 bytes */
+	uint8_t ip_dst[16];
+};
+
+/* One heavy flow of the period, as a heavy-hitter tracker reports it. */
+struct snic_balance_flow {
+	uint64_t key;	 /* the caller's id of the flow (a digest of its tuple) */
+	uint64_t load;	 /* its load over the period, in the unit of bucket loads */
+	uint16_t bucket; /* the RETA index its hash selects */
+	struct snic_balance_tuple tuple;
+};
+
+/* What one period measured. */
+struct snic_balance_input {
+	/* [reta_size]: the load each bucket carried through RSS (frames or
+	 * bytes, as struct snic_bctr counts them; pinned flows' frames are
+	 * not in it). */
+	const uint64_t *bucket_load;
+	/* [nqueues] or NULL: what each queue's consumer spent (cycles); when
+	 * given, each queue's items are scaled to it. */
+	const uint64_t *queue_load;
+	/* The heaviest flows of the period, and every flow the balancer pins
+	 * (a pinned flow not listed had no load). Any order; keys unique. */
+	const struct snic_balance_flow *flows;
+	unsigned nflows;
+	/* How long the period lasted; 0 = the period the last step asked for. */
+	uint32_t elapsed_ms;
+};
+
+/* A bucket given to another queue. */
+struct snic_balance_move {
+	uint16_t bucket;
+	uint16_t from, to;
+	uint64_t load; /* its estimated load, in the unit of the input */
+};
+
+enum snic_balance_pin_op {
+	SNIC_PIN_ADD = 0, /* install a rule steering the flow to `queue` */
+	SNIC_PIN_MOVE,	  /* change the rule's queue from `from` to `queue` */
+	SNIC_PIN_DEL,	  /* remove the rule: the flow goes back to its bucket */
+};
+
+struct snic_balance_pin {
+	uint64_t key;
+	uint8_t op;	 /* enum snic_balance_pin_op; in a plan only */
+	uint16_t bucket; /* its bucket, where it goes when unpinned */
+	uint16_t from;	 /* queue before the change (ADD: its bucket's queue) */
+	uint16_t queue;	 /* queue after the change (DEL: its bucket's queue) */
+	uint64_t load;	 /* its estimated load */
+	struct snic_balance_tuple tuple;
+};
+
+/* What a step decided. The arrays belong to the balancer and hold until
+ * its next step or its free. */
+struct snic_balance_plan {
+	const struct snic_balance_move *moves;
+	unsigned nmoves;
+	const struct snic_balance_pin *pins; /* changes of pins, in the order to apply */
+	unsigned npins;
+	uint32_t next_period_ms; /* when to measure and step again */
+	double imbalance_in;	 /* of the measured (snic: estimated) load */
+	double imbalance_out;	 /* predicted for that load after the plan */
+};
+
+/*
+ * One period: read what @in measured, change @reta (reta_size entries,
+ * each < nqueues, the RETA in force) in place and fill @plan. The caller
+ * programs the RETA, then applies the pin changes in order, then measures
+ * the next period of plan->next_period_ms. Returns the number of buckets
+ * moved (within max_moves over window_ms when set), or -EINVAL (an entry
+ * of @reta, a flow's bucket out of range; @reta is left untouched).
+ */
+int snic_balance_step(struct snic_balance *b, const struct snic_balance_input *in, uint16_t *reta,
+		      struct snic_balance_plan *plan);
+
+/* The flows pinned now; *n receives their count. Owned by the balancer. */
+const struct snic_balance_pin *snic_balance_pins(const struct snic_balance *b, unsigned *n);
+
+/*
+ * The exact rule that pins @p on @vport: its tuple (addresses as /32 or
+ * /128, both ports, the protocol) to the queue @p names, at @priority.
+ * Returns 0, or -EINVAL when the tuple is not known (ip_ver 0).
+ */
+int snic_balance_pin_rule(const struct snic_balance_pin *p, uint16_t vport, uint32_t priority,
+			  struct snic_flow_rule *rule);
+
+/* (max - min) / min of load[q] / weight[q] (weight NULL = equal); 0 when
+ * every load is 0, HUGE_VAL when only some are. */
+double snic_balance_imbalance(const uint64_t *load, const uint32_t *weight, unsigned nqueues);
+
+#endif

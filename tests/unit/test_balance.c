@@ -1,0 +1,655 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The RSS balancer (snic_balance): names and checks, the imbalance
+ * measure, each policy on constructed loads with known best answers
+ * (rsspp's greedy, threshold, skip and period; snic's pins, caps, weights
+ * and elephants), the exact rule of a pin, and a property test: whatever
+ * the loads, no policy loses a bucket, names a queue that does not exist,
+ * breaks its caps or tells of pins it does not hold.
+ */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "snic/balance.h"
+#include "snic/craft.h"
+#include "snic/flow.h"
+#include "snic/parse.h"
+
+#define QMAX 16
+
+static struct snic_balance *mk(const struct snic_balance_conf *c)
+{
+	struct snic_balance *b = NULL;
+	struct snic_err err = {0};
+
+	cr_assert_eq(snic_balance_new(c, &b, &err), 0, "%s", err.msg);
+	return b;
+}
+
+static struct snic_balance *mk_default(enum snic_balance_policy p, unsigned nq, unsigned reta)
+{
+	struct snic_balance_conf c;
+
+	snic_balance_conf_default(&c, p, nq, reta);
+	return mk(&c);
+}
+
+static int step(struct snic_balance *b, const uint64_t *load, const struct snic_balance_flow *f,
+		unsigned nf, uint16_t *reta, struct snic_balance_plan *plan)
+{
+	struct snic_balance_input in = {load, NULL, f, nf, 0};
+
+	return snic_balance_step(b, &in, reta, plan);
+}
+
+static void queue_loads(const uint64_t *load, const uint16_t *reta, unsigned n, uint64_t *ql)
+{
+	memset(ql, 0, QMAX * sizeof(*ql));
+	for (unsigned i = 0; i < n; i++)
+		ql[reta[i]] += load[i];
+}
+
+/* --- Names, checks, the measure ---------------------------------------------------- */
+
+Test(balance, policy_names_round_trip)
+{
+	struct snic_err err = {0};
+	enum snic_balance_policy p;
+
+	for (unsigned i = 0; i < SNIC_BAL_COUNT; i++) {
+		const char *name = snic_balance_policy_name((enum snic_balance_policy)i);
+
+		cr_assert_eq(snic_balance_policy_parse(name, &p, &err), 0, "%s", name);
+		cr_assert_eq((unsigned)p, i);
+	}
+	cr_assert_str_eq(snic_balance_policy_name(SNIC_BAL_RSSPP), "rsspp");
+	cr_assert_str_eq(snic_balance_policy_name(SNIC_BAL_COUNT), "unknown");
+	cr_assert_eq(snic_balance_policy_parse("rss++", &p, &err), -EINVAL);
+	cr_assert(strstr(err.msg, "rss++") && strstr(err.msg, "snic"), "%s", err.msg);
+}
+
+Test(balance, conf_is_checked)
+{
+	static const uint32_t zero_w[2] = {1, 0};
+	struct snic_balance_conf good, c;
+	struct snic_balance *b = NULL;
+	struct snic_err err = {0};
+
+	snic_balance_conf_default(&good, SNIC_BAL_SNIC, 2, 128);
+	for (int k = 0; k < 9; k++) {
+		c = good;
+		switch (k) {
+		case 0:
+			c.nqueues = 0;
+			break;
+		case 1:
+			c.nqueues = SNIC_BALANCE_QUEUES_MAX + 1;
+			break;
+		case 2:
+			c.reta_size = 0;
+			break;
+		case 3:
+			c.reta_size = 4096;
+			break;
+		case 4:
+			c.weight = zero_w;
+			break;
+		case 5:
+			c.period_ms = 5000;
+			break;
+		case 6:
+			c.threshold = 1.5;
+			break;
+		case 7:
+			c.load_unit = 0;
+			break;
+		default:
+			c.policy = SNIC_BAL_COUNT;
+			break;
+		}
+		err.msg[0] = 0;
+		cr_assert_eq(snic_balance_new(&c, &b, &err), -EINVAL, "case %d", k);
+		cr_assert_null(b);
+		cr_assert_neq(err.msg[0], 0, "case %d names nothing", k);
+	}
+}
+
+Test(balance, imbalance_is_max_minus_min_over_min)
+{
+	const uint64_t even[2] = {100, 100}, half[2] = {150, 100}, none[2] = {0, 0};
+	const uint64_t idle[2] = {0, 10}, ww[2] = {200, 100};
+	const uint32_t w[2] = {2, 1};
+
+	cr_assert_float_eq(snic_balance_imbalance(even, NULL, 2), 0, 1e-12);
+	cr_assert_float_eq(snic_balance_imbalance(half, NULL, 2), 0.5, 1e-12);
+	cr_assert_float_eq(snic_balance_imbalance(ww, w, 2), 0, 1e-12);
+	cr_assert_float_eq(snic_balance_imbalance(none, NULL, 2), 0, 1e-12);
+	cr_assert(isinf(snic_balance_imbalance(idle, NULL, 2)));
+}
+
+Test(balance, bad_input_leaves_the_reta_alone)
+{
+	struct snic_balance *b = mk_default(SNIC_BAL_SNIC, 4, 8);
+	uint16_t reta[8] = {0, 1, 2, 3, 0, 1, 2, 9};
+	const uint16_t before[8] = {0, 1, 2, 3, 0, 1, 2, 9};
+	uint64_t load[8] = {900, 1, 1, 1, 1, 1, 1, 1};
+	struct snic_balance_flow f = {.key = 1, .load = 5, .bucket = 8};
+	struct snic_balance_plan plan;
+
+	cr_assert_eq(step(b, load, NULL, 0, reta, &plan), -EINVAL, "queue 9 of 4");
+	cr_assert_arr_eq(reta, before, sizeof(reta));
+	reta[7] = 3;
+	cr_assert_eq(step(b, load, &f, 1, reta, &plan), -EINVAL, "bucket 8 of 8");
+	cr_assert_eq(snic_balance_step(b, NULL, reta, &plan), -EINVAL);
+	snic_balance_free(b);
+}
+
+/* --- static ------------------------------------------------------------------------ */
+
+Test(balance, static_never_moves)
+{
+	struct snic_balance *b = mk_default(SNIC_BAL_STATIC, 4, 16);
+	uint16_t reta[16], before[16];
+	uint64_t load[16];
+	struct snic_balance_plan plan;
+
+	for (unsigned i = 0; i < 16; i++) {
+		reta[i] = before[i] = (uint16_t)(i % 4);
+		load[i] = i % 4 ? 1 : 1000;
+	}
+	for (int k = 0; k < 5; k++) {
+		cr_assert_eq(step(b, load, NULL, 0, reta, &plan), 0);
+		cr_assert_eq(plan.nmoves, 0);
+		cr_assert_eq(plan.npins, 0);
+		cr_assert_eq(plan.next_period_ms, 100);
+	}
+	cr_assert_arr_eq(reta, before, sizeof(reta));
+	cr_assert_gt(plan.imbalance_in, 0.9);
+	snic_balance_free(b);
+}
+
+/* --- rsspp ------------------------------------------------------------------------- */
+
+/*
+ * Queue 0 carries buckets of 45, 30, 15 and 10, queue 1 four of 10: 100
+ * against 40, a mean of 70. The one move that balances exactly is the 30.
+ * The first greedy run (no allowance) moves the 15 and the 10 and leaves
+ * 0.07 on each side; a later run with a wider allowance finds the 30.
+ */
+Test(balance, rsspp_finds_the_exact_move)
+{
+	struct snic_balance *b = mk_default(SNIC_BAL_RSSPP, 2, 8);
+	uint16_t reta[8] = {0, 0, 0, 0, 1, 1, 1, 1};
+	uint64_t load[8] = {45, 30, 15, 10, 10, 10, 10, 10}, ql[QMAX];
+	struct snic_balance_plan plan;
+
+	cr_assert_eq(step(b, load, NULL, 0, reta, &plan), 1);
+	cr_assert_eq(plan.moves[0].bucket, 1);
+	cr_assert_eq(plan.moves[0].from, 0);
+	cr_assert_eq(plan.moves[0].to, 1);
+	cr_assert_eq(plan.moves[0].load, 30);
+	queue_loads(load, reta, 8, ql);
+	cr_assert_eq(ql[0], 70);
+	cr_assert_eq(ql[1], 70);
+	cr_assert_float_eq(plan.imbalance_in, 1.5, 1e-9);
+	cr_assert_float_eq(plan.imbalance_out, 0, 1e-9);
+	snic_balance_free(b);
+}
+
+/* Within 2 % of the mean nothing moves, and the period doubles up to
+ * its maximum; a large imbalance brings it back to the minimum. */
+Test(balance, rsspp_threshold_and_period)
+{
+	struct snic_balance *b = mk_default(SNIC_BAL_RSSPP, 2, 4);
+	uint16_t reta[4] = {0, 0, 1, 1};
+	uint64_t calm[4] = {505, 505, 495, 495}, hot[4] = {900, 100, 10, 10};
+	static const uint32_t want[5] = {200, 400, 800, 1000, 1000};
+	struct snic_balance_plan plan;
+
+	for (int k = 0; k < 5; k++) {
+		cr_assert_eq(step(b, calm, NULL, 0, reta, &plan), 0);
+		cr_assert_eq(plan.next_period_ms, want[k], "step %d: %u", k, plan.next_period_ms);
+	}
+	cr_assert_eq(step(b, hot, NULL, 0, reta, &plan), 1);
+	cr_assert_eq(plan.moves[0].bucket, 1, "the 100 fits, the 900 does not");
+	cr_assert_eq(plan.next_period_ms, 100);
+	snic_balance_free(b);
+}
+
+/* A queue that received buckets sits out the next step. */
+Test(balance, rsspp_skips_queues_that_just_received)
+{
+	struct snic_balance *b = mk_default(SNIC_BAL_RSSPP, 3, 6);
+	uint16_t reta[6] = {0, 0, 1, 1, 2, 2};
+	uint64_t first[6] = {200, 100, 50, 50, 100, 100}, again[6] = {200, 100, 0, 0, 100, 100};
+	struct snic_balance_plan plan;
+
+	cr_assert_eq(step(b, first, NULL, 0, reta, &plan), 1);
+	cr_assert_eq(plan.moves[0].to, 1);
+	/* Say the caller could not program the move and its RETA is the old
+	 * one: queue 1 reads underloaded, but sits out this step. */
+	memcpy(reta, (uint16_t[]){0, 0, 1, 1, 2, 2}, sizeof(reta));
+	cr_assert_eq(step(b, again, NULL, 0, reta, &plan), 0);
+	/* The step after, it counts again. */
+	cr_assert_gt(step(b, again, NULL, 0, reta, &plan), 0);
+	cr_assert_eq(plan.moves[0].to, 1);
+	snic_balance_free(b);
+}
+
+/* With queue_load, a queue that spends more per frame counts as busier. */
+Test(balance, rsspp_uses_what_consumers_spent)
+{
+	struct snic_balance *b = mk_default(SNIC_BAL_RSSPP, 2, 4);
+	uint16_t reta[4] = {0, 0, 1, 1};
+	uint64_t load[4] = {100, 100, 100, 100}, cycles[2] = {3000, 1000};
+	struct snic_balance_input in = {load, cycles, NULL, 0, 0};
+	struct snic_balance_plan plan;
+
+	cr_assert_eq(snic_balance_step(b, &in, reta, &plan), 1);
+	cr_assert_eq(plan.moves[0].from, 0);
+	cr_assert_eq(plan.moves[0].to, 1);
+	snic_balance_free(b);
+}
+
+/* --- snic -------------------------------------------------------------------------- */
+
+static struct snic_balance *mk_snic(unsigned nq, unsigned reta, unsigned max_moves)
+{
+	struct snic_balance_conf c;
+
+	snic_balance_conf_default(&c, SNIC_BAL_SNIC, nq, reta);
+	c.max_moves = (uint16_t)max_moves;
+	return mk(&c);
+}
+
+static unsigned npins(const struct snic_balance *b)
+{
+	unsigned n;
+
+	snic_balance_pins(b, &n);
+	return n;
+}
+
+Test(balance, snic_leaves_a_balanced_reta_alone)
+{
+	struct snic_balance *b = mk_snic(4, 16, 0);
+	uint16_t reta[16];
+	uint64_t load[16];
+	struct snic_balance_plan plan;
+
+	for (unsigned i = 0; i < 16; i++) {
+		reta[i] = (uint16_t)(i % 4);
+		load[i] = 1000 + (i % 4); /* within 0.3 % */
+	}
+	for (int k = 0; k < 3; k++) {
+		cr_assert_eq(step(b, load, NULL, 0, reta, &plan), 0);
+		cr_assert_eq(plan.npins, 0);
+		cr_assert_eq(plan.next_period_ms, 20);
+	}
+	snic_balance_free(b);
+}
+
+/* An elephant is pinned to the queue it is on: a rule, no flow moved. */
+Test(balance, snic_pins_an_elephant_where_it_is)
+{
+	struct snic_balance *b = mk_snic(4, 16, 0);
+	uint16_t reta[16];
+	uint64_t load[16];
+	struct snic_balance_flow f = {.key = 77, .load = 400, .bucket = 6};
+	struct snic_balance_plan plan;
+	const struct snic_balance_pin *p;
+	unsigned n;
+
+	for (unsigned i = 0; i < 16; i++) {
+		reta[i] = (uint16_t)(i % 4);
+		load[i] = i == 6 ? 500 : 100;
+	}
+	cr_assert_geq(step(b, load, &f, 1, reta, &plan), 0);
+	cr_assert_geq(plan.npins, 1);
+	cr_assert_eq(plan.pins[0].op, SNIC_PIN_ADD);
+	cr_assert_eq(plan.pins[0].key, 77);
+	cr_assert_eq(plan.pins[0].from, 2);
+	p = snic_balance_pins(b, &n);
+	cr_assert_eq(n, 1);
+	cr_assert_eq(p[0].key, 77);
+	cr_assert_eq(p[0].bucket, 6);
+	/* Queue 2 holds 800 of 2000 (the pin and four buckets): three of its
+	 * buckets go, one to each other queue, and all hold 500. */
+	cr_assert_leq(plan.imbalance_out, 0.01, "%f", plan.imbalance_out);
+	snic_balance_free(b);
+}
+
+/*
+ * Two elephants share bucket 0: no RETA can split them, a pin can. With
+ * 16 buckets of 100 and two flows of 400, the best is 600 a queue.
+ */
+Test(balance, snic_splits_two_elephants_of_one_bucket)
+{
+	struct snic_balance *b = mk_snic(4, 16, 16);
+	uint16_t reta[16];
+	uint64_t load[16];
+	struct snic_balance_flow f[2] = {{.key = 1, .load = 400, .bucket = 0},
+					 {.key = 2, .load = 400, .bucket = 0}};
+	struct snic_balance_plan plan;
+	const struct snic_balance_pin *p;
+	unsigned n;
+
+	for (unsigned i = 0; i < 16; i++) {
+		reta[i] = (uint16_t)(i % 4);
+		load[i] = i ? 100 : 900;
+	}
+	cr_assert_geq(step(b, load, f, 2, reta, &plan), 0);
+	p = snic_balance_pins(b, &n);
+	cr_assert_eq(n, 2);
+	cr_assert_neq(p[0].queue, p[1].queue, "both elephants on queue %u", p[0].queue);
+	cr_assert_leq(plan.imbalance_out, 0.01, "%f", plan.imbalance_out);
+	snic_balance_free(b);
+}
+
+/* Weights 3 and 1: the RETA ends with three quarters of the load on q0. */
+Test(balance, snic_follows_weights)
+{
+	static const uint32_t w[2] = {3, 1};
+	struct snic_balance_conf c;
+	struct snic_balance *b;
+	uint16_t reta[8] = {0, 1, 0, 1, 0, 1, 0, 1};
+	uint64_t load[8] = {100, 100, 100, 100, 100, 100, 100, 100}, ql[QMAX];
+	struct snic_balance_plan plan;
+
+	snic_balance_conf_default(&c, SNIC_BAL_SNIC, 2, 8);
+	c.weight = w;
+	c.max_moves = 8;
+	b = mk(&c);
+	cr_assert_eq(step(b, load, NULL, 0, reta, &plan), 2);
+	queue_loads(load, reta, 8, ql);
+	cr_assert_eq(ql[0], 600);
+	cr_assert_eq(ql[1], 200);
+	cr_assert_float_eq(plan.imbalance_out, 0, 1e-9);
+	snic_balance_free(b);
+}
+
+/* The cap holds over any 100 ms: at 20 ms a step, 3 moves per 5 steps. */
+Test(balance, snic_caps_moves_over_the_window)
+{
+	struct snic_balance *b = mk_snic(4, 64, 3);
+	uint16_t reta[64];
+	uint64_t load[64], ql[QMAX];
+	struct snic_balance_plan plan;
+	unsigned moved[40];
+
+	for (unsigned i = 0; i < 64; i++) {
+		reta[i] = 0; /* everything on queue 0 */
+		load[i] = 100;
+	}
+	for (unsigned k = 0; k < 40; k++) {
+		int rc = step(b, load, NULL, 0, reta, &plan);
+
+		cr_assert_geq(rc, 0);
+		moved[k] = (unsigned)rc;
+		if (k >= 4)
+			cr_assert_leq(moved[k] + moved[k - 1] + moved[k - 2] + moved[k - 3] +
+					      moved[k - 4],
+				      3, "steps %u..%u", k - 4, k);
+	}
+	queue_loads(load, reta, 64, ql);
+	cr_assert_eq(ql[0], 64 * 100 - 24 * 100, "3 moves per 100 ms for 800 ms");
+	snic_balance_free(b);
+}
+
+/* A pinned flow that went quiet is unpinned: nothing can be in flight. */
+Test(balance, snic_unpins_an_idle_flow)
+{
+	struct snic_balance *b = mk_snic(2, 4, 0);
+	uint16_t reta[4] = {0, 1, 0, 1};
+	uint64_t busy[4] = {500, 100, 100, 300}, quiet[4] = {100, 100, 100, 100};
+	struct snic_balance_flow f = {.key = 9, .load = 400, .bucket = 0};
+	struct snic_balance_plan plan;
+	bool del = false;
+
+	cr_assert_geq(step(b, busy, &f, 1, reta, &plan), 0);
+	cr_assert_eq(npins(b), 1);
+	cr_assert_geq(step(b, quiet, NULL, 0, reta, &plan), 0);
+	cr_assert_eq(npins(b), 0);
+	for (unsigned i = 0; i < plan.npins; i++)
+		del |= plan.pins[i].key == 9 && plan.pins[i].op == SNIC_PIN_DEL;
+	cr_assert(del);
+	snic_balance_free(b);
+}
+
+/*
+ * One flow carries half of all frames: its queue can't do better than the
+ * flow alone. snic empties that queue of buckets, balances the others and
+ * then stops moving.
+ */
+Test(balance, snic_isolates_a_flow_bigger_than_a_share)
+{
+	struct snic_balance *b = mk_snic(4, 32, 4);
+	uint16_t reta[32];
+	uint64_t load[32], ql[QMAX];
+	struct snic_balance_flow f = {.key = 5, .load = 3200, .bucket = 0};
+	struct snic_balance_plan plan;
+	const struct snic_balance_pin *p;
+	unsigned n;
+
+	for (unsigned i = 0; i < 32; i++)
+		reta[i] = (uint16_t)(i % 4);
+	for (unsigned k = 0; k < 60; k++) {
+		for (unsigned i = 0; i < 32; i++)
+			load[i] = 100;
+		if (!npins(b))
+			load[0] += f.load;
+		cr_assert_geq(step(b, load, &f, 1, reta, &plan), 0);
+	}
+	cr_assert_eq(plan.nmoves, 0, "still moving after 60 steps");
+	p = snic_balance_pins(b, &n);
+	cr_assert_eq(n, 1);
+	for (unsigned i = 0; i < 32; i++)
+		load[i] = 100;
+	queue_loads(load, reta, 32, ql);
+	cr_assert_eq(ql[p[0].queue], 0, "queue %u keeps buckets", p[0].queue);
+	for (unsigned q = 0; q < 4; q++)
+		if (q != p[0].queue)
+			cr_assert_geq(ql[q], 1000, "queue %u: %lu", q, (unsigned long)ql[q]);
+	snic_balance_free(b);
+}
+
+/* --- The rule of a pin ------------------------------------------------------------- */
+
+Test(balance, pin_rule_matches_its_flow_only)
+{
+	struct snic_craft c = {0};
+	struct snic_balance_pin p = {.key = 1, .queue = 3};
+	struct snic_flow_rule r;
+	struct snic_pkt pkt;
+	uint8_t buf[256];
+	int len;
+
+	cr_assert_eq(snic_balance_pin_rule(&p, 0, 10, &r), -EINVAL, "no tuple");
+	c.outer.dmac[0] = 2;
+	c.outer.ip_ver = 4;
+	memcpy(c.outer.ip_src, (uint8_t[]){198, 18, 0, 1}, 4);
+	memcpy(c.outer.ip_dst, (uint8_t[]){203, 0, 113, 7}, 4);
+	c.outer.l4_proto = 6;
+	c.outer.sport = 40000;
+	c.outer.dport = 443;
+	p.tuple = (struct snic_balance_tuple){
+		.ip_ver = 4, .l4_proto = 6, .sport = 40000, .dport = 443};
+	memcpy(p.tuple.ip_src, c.outer.ip_src, 4);
+	memcpy(p.tuple.ip_dst, c.outer.ip_dst, 4);
+	cr_assert_eq(snic_balance_pin_rule(&p, 2, 10, &r), 0);
+	cr_assert_eq(r.vport, 2);
+	cr_assert_eq(r.queue, 3);
+	cr_assert_eq(r.action, SNIC_ACT_QUEUE);
+	len = snic_craft_frame(&c, buf, sizeof(buf));
+	cr_assert_gt(len, 0);
+	snic_parse(buf, (uint32_t)len, &pkt);
+	cr_assert(snic_flow_match(&r, &pkt));
+	c.outer.sport = 40001;
+	len = snic_craft_frame(&c, buf, sizeof(buf));
+	snic_parse(buf, (uint32_t)len, &pkt);
+	cr_assert_not(snic_flow_match(&r, &pkt));
+}
+
+/* --- The property: nothing lost, nothing invented ---------------------------------- */
+
+static uint64_t rnd(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+struct world {
+	unsigned nq, rs;
+	uint64_t keys[64];   /* pinned keys the test believes in */
+	uint16_t kqueue[64]; /* and their queues */
+	unsigned nkeys;
+};
+
+static int world_find(const struct world *w, uint64_t key)
+{
+	for (unsigned i = 0; i < w->nkeys; i++)
+		if (w->keys[i] == key)
+			return (int)i;
+	return -1;
+}
+
+/* Apply the plan's pin changes to what the test believes, checking each. */
+static void world_apply(struct world *w, const struct snic_balance_plan *plan)
+{
+	for (unsigned i = 0; i < plan->npins; i++) {
+		const struct snic_balance_pin *p = &plan->pins[i];
+		int k = world_find(w, p->key);
+
+		cr_assert_lt(p->queue, w->nq, "pin to queue %u of %u", p->queue, w->nq);
+		cr_assert_lt(p->bucket, w->rs);
+		if (p->op == SNIC_PIN_ADD) {
+			cr_assert_lt(k, 0, "key %lu pinned twice", (unsigned long)p->key);
+			cr_assert_lt(w->nkeys, 64);
+			w->keys[w->nkeys] = p->key;
+			w->kqueue[w->nkeys++] = p->queue;
+		} else {
+			cr_assert_geq(k, 0, "op %u on key %lu not pinned", p->op,
+				      (unsigned long)p->key);
+			cr_assert_eq(w->kqueue[k], p->from);
+			if (p->op == SNIC_PIN_MOVE) {
+				w->kqueue[k] = p->queue;
+			} else {
+				w->keys[k] = w->keys[--w->nkeys];
+				w->kqueue[k] = w->kqueue[w->nkeys];
+			}
+		}
+	}
+}
+
+static void world_check(const struct world *w, const struct snic_balance *b)
+{
+	unsigned n;
+	const struct snic_balance_pin *p = snic_balance_pins(b, &n);
+
+	cr_assert_eq(n, w->nkeys);
+	for (unsigned i = 0; i < n; i++) {
+		int k = world_find(w, p[i].key);
+
+		cr_assert_geq(k, 0);
+		cr_assert_eq(p[i].queue, w->kqueue[k]);
+	}
+}
+
+static void random_conf(struct snic_balance_conf *c, uint64_t *s, uint32_t *w, unsigned policy)
+{
+	static const uint16_t sizes[] = {1, 7, 64, 128, 512, 1000, 2048};
+	unsigned nq = 1 + (unsigned)(rnd(s) % QMAX);
+
+	snic_balance_conf_default(c, (enum snic_balance_policy)policy, nq,
+				  sizes[rnd(s) % (sizeof(sizes) / sizeof(sizes[0]))]);
+	for (unsigned q = 0; q < nq; q++)
+		w[q] = 1 + (uint32_t)(rnd(s) % 4);
+	c->weight = rnd(s) % 2 ? w : NULL;
+	c->max_moves = (uint16_t)(rnd(s) % 3 ? c->max_moves : rnd(s) % 20);
+	c->max_pins = policy == SNIC_BAL_SNIC ? (uint16_t)(rnd(s) % 40) : 0;
+}
+
+static void random_input(uint64_t *s, const struct world *w, uint64_t *load,
+			 struct snic_balance_flow *f, unsigned *nf)
+{
+	unsigned mode = (unsigned)(rnd(s) % 4);
+
+	for (unsigned i = 0; i < w->rs; i++) {
+		load[i] = mode == 0 ? 0 : rnd(s) % (mode == 1 ? 3 : 100000);
+		if (mode == 3 && rnd(s) % 50 == 0)
+			load[i] = rnd(s) >> 20; /* huge */
+	}
+	*nf = (unsigned)(rnd(s) % 40);
+	for (unsigned i = 0; i < *nf; i++) {
+		f[i] = (struct snic_balance_flow){0};
+		f[i].key = 1000 + i * 7 + rnd(s) % 3 * 1000; /* unique: i * 7 apart */
+		f[i].load = rnd(s) % 200000;
+		f[i].bucket = (uint16_t)(rnd(s) % w->rs);
+	}
+}
+
+static void check_step(const struct world *w, const uint16_t *before, const uint16_t *reta,
+		       const struct snic_balance_plan *plan, unsigned cap)
+{
+	static uint8_t seen[2048];
+
+	memset(seen, 0, sizeof(seen));
+	for (unsigned i = 0; i < w->rs; i++)
+		cr_assert_lt(reta[i], w->nq, "entry %u names queue %u of %u", i, reta[i], w->nq);
+	for (unsigned m = 0; m < plan->nmoves; m++) {
+		const struct snic_balance_move *mv = &plan->moves[m];
+
+		cr_assert_lt(mv->bucket, w->rs);
+		cr_assert_eq(seen[mv->bucket]++, 0, "bucket %u moved twice", mv->bucket);
+		cr_assert_eq(before[mv->bucket], mv->from);
+		cr_assert_eq(reta[mv->bucket], mv->to);
+		cr_assert_neq(mv->from, mv->to);
+	}
+	for (unsigned i = 0; i < w->rs; i++)
+		cr_assert(seen[i] || reta[i] == before[i], "bucket %u changed unannounced", i);
+	if (cap)
+		cr_assert_leq(plan->nmoves, cap);
+	cr_assert_gt(plan->next_period_ms, 0);
+}
+
+Test(balance, no_policy_loses_a_bucket_or_invents_a_queue)
+{
+	static uint16_t reta[2048], before[2048];
+	static uint64_t load[2048];
+	struct snic_balance_flow f[40];
+	uint32_t wts[QMAX];
+	uint64_t s = 0x9e3779b97f4a7c15ull;
+
+	for (unsigned round = 0; round < 60; round++) {
+		unsigned policy = round % SNIC_BAL_COUNT, nf;
+		struct snic_balance_conf c;
+		struct snic_balance *b;
+		struct world w = {0};
+
+		random_conf(&c, &s, wts, policy);
+		b = mk(&c);
+		w.nq = c.nqueues;
+		w.rs = c.reta_size;
+		for (unsigned i = 0; i < w.rs; i++)
+			reta[i] = (uint16_t)(rnd(&s) % w.nq);
+		for (unsigned k = 0; k < 40; k++) {
+			struct snic_balance_plan plan;
+			struct snic_balance_input in = {load, NULL, f, 0, 0};
+
+			random_input(&s, &w, load, f, &nf);
+			in.nflows = nf;
+			in.elapsed_ms = (uint32_t)(rnd(&s) % 3 ? 0 : 1 + rnd(&s) % 300);
+			memcpy(before, reta, w.rs * sizeof(*reta));
+			cr_assert_geq(snic_balance_step(b, &in, reta, &plan), 0);
+			check_step(&w, before, reta, &plan, c.max_moves);
+			world_apply(&w, &plan);
+			world_check(&w, b);
+		}
+		snic_balance_free(b);
+	}
+}
