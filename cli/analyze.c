@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "snic/balance.h"
 #include "snic/nic.h"
 #include "snic/parse.h"
 #include "snic/profile.h"
@@ -29,12 +30,16 @@
 #define AN_PLOT_WINDOW_NS (100 * 1000000ull) /* --plot without --window */
 #define AN_BUCKETS_SHOWN  8
 #define AN_WINDOW_MAX_NS  (86400 * AN_NS)
+#define AN_PERIOD_DEFAULT (100 * 1000000ull) /* --balance without --period */
 
 struct an_opts {
 	const char *config;
 	const char *compare;
 	const char *plot;
+	const char *balance;
 	uint64_t window_ns;
+	uint64_t period_ns;
+	uint8_t policy; /* enum snic_balance_policy, with balance */
 	unsigned top;
 	unsigned max_flows;
 	unsigned buckets;
@@ -54,6 +59,8 @@ struct an_ctx {
 	unsigned nruns;
 	struct an_reader *rd;
 	struct an_plot *plot;
+	struct an_bal *bal[2]; /* with --balance: static, then the policy */
+	unsigned nbal;
 	/* the frame loop */
 	bool started;
 	uint64_t t0;	      /* timestamp of the first frame */
@@ -108,6 +115,15 @@ static int opt_window(struct cli *cli, void *opts, const char *arg)
 	return 0;
 }
 
+static int opt_period(struct cli *cli, void *opts, const char *arg)
+{
+	struct an_opts *o = opts;
+
+	if (parse_duration(arg, &o->period_ns) || o->period_ns < 1000000)
+		return cli_err(cli, "bad --period '%s': expected a duration of 1ms or more", arg);
+	return 0;
+}
+
 #define AO struct an_opts
 
 static const struct cli_opt an_opt_table[] = {
@@ -118,6 +134,10 @@ static const struct cli_opt an_opt_table[] = {
 		    "run the config under each profile, side by side"),
 	CLI_OPT_STR("plot", 0, AO, plot, "FILE",
 		    "draw queue load over time and the RETA heat map (.svg or .png)"),
+	CLI_OPT_STR("balance", 0, AO, balance, "POLICY",
+		    "rebalance the PF's RETA each period with POLICY (static, rsspp, snic), "
+		    "beside static"),
+	CLI_OPT_FUNC("period", 0, opt_period, "DUR", "the balancer's period (default 100ms)"),
 	CLI_OPT_UINT("top", 0, AO, top, AN_TOP_MAX, "N", "busiest flows per queue (default 3)"),
 	CLI_OPT_UINT("buckets", 0, AO, buckets, SNIC_RETA_MAX, "N",
 		     "busiest buckets listed per RETA in text (default 8)"),
@@ -200,11 +220,42 @@ static int add_run(struct an_ctx *a, const char *profile)
 	return 0;
 }
 
+/* A balancer on the last run added. */
+static int add_balancer(struct an_ctx *a, uint8_t policy)
+{
+	struct an_run *r = &a->runs[a->nruns - 1];
+	struct snic_err err = {0};
+	struct an_bal *b;
+
+	if (an_bal_new(r, policy, a->o->period_ns, a->cli->json, &b, &err))
+		return cli_err(a->cli, "%s", err.msg);
+	a->bal[a->nbal++] = b;
+	if (an_run_add_ticker(r, a->o->period_ns, an_bal_on_period, b, &err))
+		return cli_fail(a->cli, "%s", err.msg);
+	return 0;
+}
+
+/* --balance: a run kept static and a run balanced by the policy. */
+static int setup_balance(struct an_ctx *a)
+{
+	int rc = add_run(a, NULL);
+
+	if (!rc)
+		rc = add_balancer(a, SNIC_BAL_STATIC);
+	if (!rc && a->o->policy != SNIC_BAL_STATIC)
+		rc = add_run(a, NULL);
+	if (!rc && a->o->policy != SNIC_BAL_STATIC)
+		rc = add_balancer(a, a->o->policy);
+	return rc;
+}
+
 static int setup_runs(struct an_ctx *a)
 {
 	char *list, *name, *save = NULL;
 	int rc = 0;
 
+	if (a->o->balance)
+		return setup_balance(a);
 	if (!a->o->compare)
 		return add_run(a, NULL);
 	list = strdup(a->o->compare);
@@ -231,6 +282,9 @@ static void free_runs(struct an_ctx *a)
 		snic_config_free(conf);
 	}
 	a->nruns = 0;
+	for (unsigned i = 0; i < a->nbal; i++)
+		an_bal_free(a->bal[i]);
+	a->nbal = 0;
 }
 
 /* ---- the frame loop ---- */
@@ -350,18 +404,34 @@ static int report(struct an_ctx *a)
 		.first_ns = a->first,
 		.last_ns = a->last,
 		.window_ns = a->o->window_ns,
-		.compare = a->o->compare != NULL,
+		.compare = a->o->compare != NULL || a->nruns > 1,
 		.buckets_shown = a->o->buckets,
 	};
 	int rc = 0;
 
 	s.traces = an_reader_traces(a->rd, &s.ntraces);
+	if (a->nbal && a->cli->json)
+		an_bal_report(stdout, true, a->o->period_ns, a->bal, a->nbal);
 	an_report_final(stdout, a->cli->json, &s, a->runs, a->nruns);
+	if (a->nbal && !a->cli->json)
+		an_bal_report(stdout, false, a->o->period_ns, a->bal, a->nbal);
 	for (unsigned i = 0; i < s.ntraces; i++)
 		if (s.traces[i].error[0])
 			rc = cli_fail(a->cli, "trace '%s': %s", s.traces[i].path,
 				      s.traces[i].error);
 	return rc;
+}
+
+static int parse_policy(struct cli *cli, struct an_opts *o)
+{
+	enum snic_balance_policy p;
+	struct snic_err err = {0};
+
+	if (snic_balance_policy_parse(o->balance, &p, &err))
+		return cli_err(cli, "bad --balance '%s': expected static, rsspp or snic",
+			       o->balance);
+	o->policy = (uint8_t)p;
+	return 0;
 }
 
 static int check_opts(struct cli *cli, struct an_opts *o, int npos)
@@ -370,6 +440,14 @@ static int check_opts(struct cli *cli, struct an_opts *o, int npos)
 		return cli_err(cli, "missing -c CONFIG (see snic analyze --help)");
 	if (!npos)
 		return cli_err(cli, "missing TRACE (see snic analyze --help)");
+	if (o->balance && o->compare)
+		return cli_err(cli, "--balance and --compare: one at a time");
+	if (o->balance && parse_policy(cli, o))
+		return CLI_EXIT_USAGE;
+	if (o->period_ns && !o->balance)
+		return cli_err(cli, "--period needs --balance");
+	if (!o->period_ns)
+		o->period_ns = AN_PERIOD_DEFAULT;
 	if (o->max_flows < AN_FLOWS_MIN)
 		return cli_err(cli, "bad --max-flows %u: at least %u", o->max_flows, AN_FLOWS_MIN);
 	return 0;

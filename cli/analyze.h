@@ -370,6 +370,45 @@ static inline unsigned an_vq(const struct an_run *r, unsigned vport, unsigned q)
 	return vport * r->nq + q;
 }
 
+/* ---- a balancer on a run (analyze_balance.c) ---- */
+
+struct an_bal;
+
+/* What one balancer period showed, on the PF's queues. */
+struct an_bal_period {
+	const char *policy;
+	uint64_t index;
+	uint64_t start_ns, end_ns;
+	uint64_t frames;
+	double max_min;		 /* (max - min) / min; HUGE_VAL when a queue got nothing */
+	double max_mean;	 /* max / mean */
+	unsigned buckets_moved;	 /* by the step at the end of this period */
+	uint64_t frames_at_risk; /* frames of the buckets the previous step moved */
+};
+
+struct an_bal_total {
+	uint64_t periods;
+	uint64_t busy;	 /* periods with frames */
+	uint64_t finite; /* ... and every queue loaded */
+	double sum_max_min, sum_max_mean, worst_max_mean;
+	uint64_t buckets_moved;
+	uint64_t frames_at_risk;
+};
+
+/*
+ * Balance the PF's RETA of @r with @policy every @period_ns: call
+ * an_bal_on_period() from a clock of that period (arg: the balancer). The
+ * run is renamed "PROFILE POLICY". Returns 0 or -errno with @err filled.
+ */
+int an_bal_new(struct an_run *r, uint8_t policy, uint64_t period_ns, bool json, struct an_bal **out,
+	       struct snic_err *err);
+void an_bal_free(struct an_bal *a);
+void an_bal_on_period(struct an_run *r, const struct an_period *p, void *arg);
+const struct an_bal_total *an_bal_total(const struct an_bal *a);
+/* One period's line; the overall figures of the balancers @a[0..n). */
+void an_bal_report_period(FILE *f, bool json, const struct an_bal_period *o);
+void an_bal_report(FILE *f, bool json, uint64_t period_ns, struct an_bal *const *a, unsigned n);
+
 /* ---- output (analyze_report.c) ---- */
 
 struct an_trace;

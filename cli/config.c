@@ -1666,7 +1666,7 @@ static int top_plugin(struct rd *r, void *obj, struct fy_node *v)
 /* ---- the load balancer ---- */
 
 /* Policies snicd's rebalancer knows. */
-static const struct word_val policies[] = {{"static", 0}, {"rsspp", 1}};
+static const struct word_val policies[] = {{"static", 0}, {"rsspp", 1}, {"snic", 2}};
 
 static const struct {
 	const char *unit;

@@ -2,7 +2,7 @@
 /*
  * snic rss: a vport's RSS in the running NIC, shown as `ethtool -x` and
  * set as `ethtool -X` (key, hash function, RETA) and `ethtool -N
- * rx-flow-hash` (fields).
+ * rx-flow-hash` (fields); and the balancer of the PF's RETA in snicd.
  */
 #include <ctype.h>
 #include <string.h>
@@ -38,6 +38,7 @@ static const char *const rss_usage[] = {
 	"show [--vport V] [--socket PATH]",
 	"set [--vport V] [--key HEX] [--hfunc F] [--rx-flow-hash FLOW=FIELDS,...]\n"
 	"         [--reta equal N | weight W...] [--socket PATH]",
+	"balance [on|off|static|rsspp|snic] [--socket PATH]",
 	NULL,
 };
 
@@ -51,7 +52,8 @@ static const struct cli_spec rss_spec = {
 		 "protocol), s/d (IP source/destination), f/n (L4 bytes 0-1/2-3). snicd\n"
 		 "checks the whole result against the NIC's profile; nothing changes unless\n"
 		 "it is accepted. Where the profile shares one key and RETA (82599), only\n"
-		 "the PF sets them and a VF shows them only with query_rss on.",
+		 "the PF sets them and a VF shows them only with query_rss on. 'balance'\n"
+		 "runs snicd's balancer on the PF's RETA ('on' is snic), or shows it.",
 };
 
 /* ---- --reta ---- */
@@ -204,9 +206,53 @@ static int rss_set(struct cli *cli, void *opts, char **argv, int argc)
 	return rss_call(cli, o->socket, "rss.set", args);
 }
 
+static void balance_print(const struct cli *cli, json_t *r)
+{
+	json_t *imb = json_object_get(r, "imbalance");
+
+	if (cli->json) {
+		ctl_print_json(r);
+		return;
+	}
+	if (!ctl_bool(r, "on")) {
+		puts("balance off");
+		return;
+	}
+	printf("balance %s: period %llu ms, %llu steps, imbalance ", ctl_str(r, "policy"),
+	       ctl_num(r, "period_ms"), ctl_num(r, "steps"));
+	if (json_is_real(imb))
+		printf("%.4f", json_real_value(imb));
+	else
+		fputs("inf", stdout);
+	printf(", moved %llu buckets (%llu in all)\n", ctl_num(r, "moves"),
+	       ctl_num(r, "moves_total"));
+}
+
+static int rss_balance(struct cli *cli, void *opts, char **argv, int argc)
+{
+	const struct rss_opts *o = opts;
+	json_t *args, *r;
+	int rc;
+
+	if (argc > 1)
+		return cli_err(cli, "unexpected argument '%s'", argv[1]);
+	if (o->vport || o->key || o->hfunc || o->flow_hash || o->reta)
+		return cli_err(cli, "balance takes on, off or a policy only");
+	args = json_object();
+	if (argc)
+		set_str(args, "mode", argv[0]);
+	rc = ctl_run(cli, o->socket, "rss.balance", args, &r);
+	if (rc)
+		return rc;
+	balance_print(cli, r);
+	json_decref(r);
+	return 0;
+}
+
 static const struct ctl_action rss_actions[] = {
 	{"show", rss_show},
 	{"set", rss_set},
+	{"balance", rss_balance},
 };
 
 int cmd_rss(struct cli *cli, int argc, char **argv)

@@ -88,6 +88,20 @@ static void put_section(json_t *list, const char *label, const char *name_key)
 	}
 }
 
+/* The balancer of the PF's RETA: its policy, the last period's imbalance
+ * and moves. */
+static void stats_balance(json_t *b)
+{
+	json_t *imb = json_object_get(b, "imbalance");
+
+	if (!json_is_true(json_object_get(b, "on")))
+		return;
+	printf("balance %s:\n", ctl_str(b, "policy"));
+	if (!json_is_real(imb))
+		puts("     imbalance: inf");
+	put_counters(b, "");
+}
+
 static void stats_print(json_t *r)
 {
 	printf("nic:\n     uptime: %.3f\n", json_real_value(json_object_get(r, "uptime")));
@@ -95,6 +109,7 @@ static void stats_print(json_t *r)
 	put_section(json_object_get(r, "ports"), "port", "name");
 	put_section(json_object_get(r, "vports"), "vport", "vport");
 	put_section(json_object_get(r, "rules"), "rule", "id");
+	stats_balance(json_object_get(r, "balance"));
 }
 
 int cmd_stats(struct cli *cli, int argc, char **argv)

@@ -164,9 +164,31 @@ static json_t *view_build(const struct top_view *v)
 
 	json_array_foreach(json_object_get(v->cur, "vports"), i, vp)
 		add_rows(v, vp, queues, vports);
-	return json_pack("{s:f, s:f, s:o, s:o}", "uptime",
+	json_t *bal = json_object_get(v->cur, "balance");
+
+	bal = bal ? json_incref(bal) : json_pack("{s:b}", "on", 0);
+	return json_pack("{s:f, s:f, s:o, s:o, s:o}", "uptime",
 			 json_real_value(json_object_get(v->cur, "uptime")), "interval", v->dt,
-			 "queues", queues, "vports", vports);
+			 "queues", queues, "vports", vports, "balance", bal);
+}
+
+/* "balance snic: imbalance 0.031 (max/mean 1.012), moved 2 buckets (40 in all)" */
+static void balance_print(json_t *b)
+{
+	json_t *imb = json_object_get(b, "imbalance");
+
+	if (!json_is_true(json_object_get(b, "on"))) {
+		puts("balance off");
+		return;
+	}
+	printf("balance %s: imbalance ", ctl_str(b, "policy"));
+	if (json_is_real(imb))
+		printf("%.3f", json_real_value(imb));
+	else
+		fputs("inf", stdout);
+	printf(" (max/mean %.3f), moved %llu buckets (%llu in all)\n",
+	       json_real_value(json_object_get(b, "max_mean")), ctl_num(b, "moves"),
+	       ctl_num(b, "moves_total"));
 }
 
 static void view_print(json_t *view, bool clear)
@@ -177,7 +199,9 @@ static void view_print(json_t *view, bool clear)
 	printf("%ssnic top: uptime %.0f s, rates over %.1f s (q quits)\n\n", clear ? TOP_CLEAR : "",
 	       json_real_value(json_object_get(view, "uptime")),
 	       json_real_value(json_object_get(view, "interval")));
-	printf("%-8s %10s %10s %10s %10s\n", "VPORT", "RX fps", "RX Mbit/s", "TX fps", "DROP fps");
+	balance_print(json_object_get(view, "balance"));
+	printf("\n%-8s %10s %10s %10s %10s\n", "VPORT", "RX fps", "RX Mbit/s", "TX fps",
+	       "DROP fps");
 	json_array_foreach(json_object_get(view, "vports"), i, x)
 		printf("%-8s %10.0f %10.2f %10.0f %10.0f\n", ctl_str(x, "vport"),
 		       json_real_value(json_object_get(x, "rx_fps")),

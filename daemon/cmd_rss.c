@@ -9,16 +9,20 @@
  *		  "rx_flow_hash"?: "tcp4=sdfn,udp4=sd" or {"tcp4": "sdfn"},
  *		  "reta"?: {"equal": N} or {"weight": [W0, W1, ...]}}
  *		  -> the conf as rss.show gives it
+ *	rss.balance {"mode"?: "on"|"off"|"static"|"rsspp"|"snic", "period_ms"?}
+ *		  -> {"on", "policy", "period_ms", "steps", "imbalance", ...}
  *
  * The vport is the PF's when not given. rss.set changes the current conf
  * and hands the whole of it to the NIC, which checks it against the
- * profile: nothing changes unless all of it is accepted.
+ * profile: nothing changes unless all of it is accepted. rss.balance turns
+ * the balancer of the PF's RETA on ("on" is snic), off, or shows it.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "balance.h"
 #include "config.h"
 #include "ctl.h"
 #include "ctl_args.h"
@@ -292,6 +296,33 @@ static int cmd_set(struct snicd *d, json_t *args, json_t **result, struct snic_e
 	return rc ? rc : ctl_result(result, conf_json(nic, vport, &c), err);
 }
 
+/* "on" is the snic policy; "off" turns it off; else a policy's name. */
+static int balance_mode(struct snicd *d, const char *mode, unsigned long period,
+			struct snic_err *err)
+{
+	if (!strcmp(mode, "off"))
+		return snicd_balance_set(d, NULL, 0, err);
+	if (!strcmp(mode, "on"))
+		mode = "snic";
+	return snicd_balance_set(d, mode, (uint32_t)period, err);
+}
+
+static int cmd_balance(struct snicd *d, json_t *args, json_t **result, struct snic_err *err)
+{
+	static const char *const keys[] = {"mode", "period_ms", NULL};
+	unsigned long period = 0;
+	const char *mode = NULL;
+	int rc = ctl_args_only(args, "rss.balance", keys, err);
+
+	if (!rc && json_object_get(args, "period_ms"))
+		rc = ctl_arg_uint(args, "period_ms", 60000, &period, err);
+	if (!rc && json_object_get(args, "mode"))
+		rc = ctl_arg_str(args, "mode", &mode, err);
+	if (!rc && mode)
+		rc = balance_mode(d, mode, period, err);
+	return rc ? rc : ctl_result(result, snicd_balance_json(), err);
+}
+
 int ctl_rss_register(void)
 {
 	int rc = snicd_ctl_register("rss.show", "[vport: pf|vfN] -- key, hash, fields, RETA",
@@ -302,5 +333,10 @@ int ctl_rss_register(void)
 					"[vport, key, hfunc, rx_flow_hash, reta: {equal: N} | "
 					"{weight: [W...]}] -- change RSS",
 					cmd_set);
+	if (!rc)
+		rc = snicd_ctl_register("rss.balance",
+					"[mode: on|off|static|rsspp|snic, period_ms] -- the "
+					"balancer of the PF's RETA",
+					cmd_balance);
 	return rc;
 }

@@ -10,13 +10,15 @@
  *				 "bytes", "bcast", "mcast", "loopback"}],
  *				 "tx": {"in", "delivered", "dropped", "drops", "wire", "local"},
  *				 "rx_drops": {REASON: N}, "steer_hits", "steer_bad_queue"}],
- *		     "rules": [{"id", "vport", "priority", "rule", "hits"}]}
+ *		     "rules": [{"id", "vport", "priority", "rule", "hits"}],
+ *		     "balance": {"on", "policy", "imbalance", "moves", ...}}
  *
  * Vports are those in use (the VFs, then the PF), each with the queues its
  * pool has.
  */
 #include <errno.h>
 
+#include "balance.h"
 #include "config.h"
 #include "ctl.h"
 #include "ctl_args.h"
@@ -119,9 +121,10 @@ static int cmd_stats(struct snicd *d, json_t *args, json_t **result, struct snic
 	snicd_stats(d, sum);
 	rules = ctl_flow_rules_json(nic, sum, err);
 	if (rules)
-		*result = json_pack("{s:f, s:o, s:o, s:o, s:o}", "uptime", snicd_uptime(d), "rx",
-				    dir_json(&sum->rx), "ports", ports_json(d), "vports",
-				    vports_json(nic, sum), "rules", rules);
+		*result = json_pack("{s:f, s:o, s:o, s:o, s:o, s:o}", "uptime", snicd_uptime(d),
+				    "rx", dir_json(&sum->rx), "ports", ports_json(d), "vports",
+				    vports_json(nic, sum), "rules", rules, "balance",
+				    snicd_balance_json());
 	snic_ctr_free(sum);
 	if (!rules)
 		return err->code ? err->code : -ENOMEM;

@@ -1223,3 +1223,98 @@ Test(cmd, errors_name_the_bad_value)
 	RUN(&r, "analyze", "-c", cfg, "--max-flows", "10", t);
 	check_usage_error(&r, "10");
 }
+
+/* ---- --balance ---- */
+
+static const char cfg_pf[] = "profile: ixgbe-82599\n"
+			     "pf:\n"
+			     "  mac: 02:00:00:00:00:01\n";
+
+#define PF "02:00:00:00:00:01"
+
+/* The line of @out that starts with @prefix, parsed. */
+static struct jv *json_line(const char *out, const char *prefix)
+{
+	const char *l = strstr(out, prefix);
+	const char *nl;
+	char *copy;
+	struct jv *j;
+
+	cr_assert_not_null(l, "no %s in: %.300s", prefix, out);
+	nl = strchr(l, '\n');
+	copy = strndup(l, nl ? (size_t)(nl - l) : strlen(l));
+	j = jparse(copy);
+	free(copy);
+	cr_assert_not_null(j);
+	return j;
+}
+
+static const char *elephants_trace(void)
+{
+	return GEN("bal.pcap", "--frames", "100000", "--flows", "2000", "--dist", "elephants:4:30",
+		   "--rate", "100kpps", "--dst", PF);
+}
+
+Test(cmd, balance_snic_beats_static)
+{
+	const char *t = elephants_trace();
+	const char *cfg = tpath("pf.yaml");
+	struct jv *j, *pol;
+	struct run r;
+
+	write_file(cfg, cfg_pf);
+	j = ANALYZE(&r, 0, "-c", cfg, "--balance", "snic", t);
+	jfree(j);
+	j = json_line(r.out, "{\"balance\":");
+	pol = jat(j, "balance.policies");
+	cr_assert_eq(pol->n, 2);
+	cr_assert_str_eq(jat(pol->kids[0], "policy")->str, "static");
+	cr_assert_str_eq(jat(pol->kids[1], "policy")->str, "snic");
+	cr_assert_eq(ju(pol->kids[0], "periods"), 10);
+	cr_assert_eq(ju(pol->kids[0], "buckets_moved"), 0);
+	cr_assert_gt(ju(pol->kids[1], "buckets_moved"), 0);
+	cr_assert_lt(jnum(pol->kids[1], "mean_max_mean"), jnum(pol->kids[0], "mean_max_mean"));
+	cr_assert_lt(jnum(pol->kids[1], "mean_max_min"), jnum(pol->kids[0], "mean_max_min"));
+	jfree(j);
+	free(r.out);
+}
+
+Test(cmd, balance_reports_each_period)
+{
+	const char *t = elephants_trace();
+	const char *cfg = tpath("pf.yaml");
+	struct jv *j, *p;
+	struct run r;
+
+	write_file(cfg, cfg_pf);
+	j = ANALYZE(&r, 0, "-c", cfg, "--balance", "rsspp", "--period", "200ms", t);
+	jfree(j);
+	j = json_line(r.out, "{\"balance_period\":");
+	p = jat(j, "balance_period");
+	cr_assert_str_eq(jat(p, "policy")->str, "static");
+	cr_assert_eq(ju(p, "index"), 0);
+	cr_assert_eq(ju(p, "end_ns"), 200000000);
+	cr_assert_eq(ju(p, "frames"), 20000);
+	cr_assert_gt(jnum(p, "max_mean"), 1);
+	cr_assert_not_null(jat(p, "max_min"));
+	cr_assert_not_null(jat(p, "buckets_moved"));
+	cr_assert_not_null(jat(p, "frames_at_risk"));
+	jfree(j);
+	cr_assert(strstr(r.out, "\"policy\":\"rsspp\",\"index\":4"), "%.400s", r.out);
+	free(r.out);
+}
+
+Test(cmd, balance_bad_policy_is_named)
+{
+	const char *t = GEN("t.pcap", "--frames", "10", "--dst", PF);
+	const char *cfg = tpath("pf.yaml");
+	struct run r;
+
+	write_file(cfg, cfg_pf);
+	RUN(&r, "analyze", "-c", cfg, "--balance", "fair", t);
+	check_usage_error(&r, "fair");
+	RUN(&r, "analyze", "-c", cfg, "--balance", "snic", "--period", "soon", t);
+	check_usage_error(&r, "soon");
+	RUN(&r, "analyze", "-c", cfg, "--period", "100ms", t);
+	check_usage_error(&r, "--balance");
+}

@@ -355,7 +355,7 @@ Test(config, durations)
 	load_bad("profile: generic\nbalance: {period: 99999999999999999999s}\n",
 		 "is not a duration");
 	load_bad("profile: generic\nbalance: {policy: fair}\n",
-		 "t.yaml:2:19: balance: policy 'fair' is not one of static, rsspp");
+		 "t.yaml:2:19: balance: policy 'fair' is not one of static, rsspp, snic");
 }
 
 Test(config, vport_names)

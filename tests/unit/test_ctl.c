@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "balance.h"
 #include "ctl.h"
 #include "snic/ctr.h"
 #include "snic/nic.h"
@@ -375,7 +376,7 @@ Test(ctl, help_lists_every_module)
 {
 	static const char *const names[] = {"help",	 "sriov.numvfs", "vf.show",  "vf.set",
 					    "rss.show",	 "rss.set",	 "flow.add", "flow.del",
-					    "flow.list", "stats",	 "apply"};
+					    "flow.list", "stats",	 "apply",    "rss.balance"};
 	int fd = raw_connect();
 	json_t *r = raw_call(fd, "{\"cmd\": \"help\"}\n"), *cmds, *c;
 	size_t i;
@@ -943,6 +944,83 @@ Test(ctl, top_once_and_count)
 	cr_assert_lt(json_real_value(json_object_get(q, "fps")), 150, "%s", second + 1);
 	json_decref(j);
 	assert_fails(snic("top --once -n 2"), 2, "together");
+}
+
+/* ---- the balancer ---- */
+
+/* A period in which the buckets of queue 0 carry ten times the others'. */
+static void skew_buckets(unsigned vport)
+{
+	struct snic_rss_conf c = rss_of(vport);
+	struct snic_ctr *ctr = srv.d.ctr;
+	unsigned ctx = snic_nic_profile(srv.d.nic)->rss_per_pool ? vport : 0;
+
+	pthread_mutex_lock(&srv.lock);
+	for (unsigned i = 0; i < c.reta_size; i++) {
+		uint64_t n = c.reta[i] ? 100 : 1000;
+
+		snic_ctr_bucket(ctr, ctx, i)->frames += n;
+		snic_ctr_queue(ctr, vport, c.reta[i])->frames += n;
+	}
+	pthread_mutex_unlock(&srv.lock);
+}
+
+static unsigned reta_diff(const struct snic_rss_conf *a, const struct snic_rss_conf *b)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < a->reta_size; i++)
+		n += a->reta[i] != b->reta[i];
+	return n;
+}
+
+Test(ctl, rss_balance_moves_buckets_and_publishes)
+{
+	unsigned pf = snic_nic_pf_vport(srv.d.nic), pubs;
+	struct snic_rss_conf before, after;
+	struct snic_err err = {0};
+	struct run *r;
+	json_t *j, *b;
+	int n;
+
+	r = snic("rss balance");
+	assert_ok(r);
+	cr_assert_not_null(strstr(r->out, "balance off"), "%s", r->out);
+	assert_fails(snic("rss balance fair"), 2, "fair");
+	assert_ok(snic("rss set --reta equal 4"));
+	assert_ok(snic("rss balance snic"));
+	before = rss_of(pf);
+	skew_buckets(pf);
+	pthread_mutex_lock(&srv.lock);
+	pubs = srv.d.publishes;
+	n = snicd_balance_step(&srv.d, &err);
+	cr_assert_gt(n, 0, "step: %d %s", n, err.msg);
+	cr_assert_eq(srv.d.publishes, pubs + 1);
+	pthread_mutex_unlock(&srv.lock);
+	after = rss_of(pf);
+	cr_assert_eq(reta_diff(&before, &after), (unsigned)n);
+	r = snic("stats -j");
+	assert_ok(r);
+	j = json_line(r->out);
+	b = json_object_get(j, "balance");
+	cr_assert(json_is_true(json_object_get(b, "on")));
+	cr_assert_str_eq(json_string_value(json_object_get(b, "policy")), "snic");
+	cr_assert_eq(json_integer_value(json_object_get(b, "moves")), n);
+	cr_assert_gt(json_real_value(json_object_get(b, "imbalance")), 1);
+	json_decref(j);
+	r = snic("stats");
+	assert_ok(r);
+	cr_assert_not_null(strstr(r->out, "balance snic:"), "%s", r->out);
+	cr_assert_not_null(strstr(r->out, "moves_total:"), "%s", r->out);
+	r = snic("top --once");
+	assert_ok(r);
+	cr_assert_not_null(strstr(r->out, "balance snic: imbalance"), "%s", r->out);
+	r = snic("rss balance off");
+	assert_ok(r);
+	cr_assert_not_null(strstr(r->out, "balance off"), "%s", r->out);
+	pthread_mutex_lock(&srv.lock);
+	cr_assert_eq(snicd_balance_step(&srv.d, &err), 0);
+	pthread_mutex_unlock(&srv.lock);
 }
 
 /* ---- apply ---- */
