@@ -14,7 +14,19 @@
 
 /* X(name, one-line help), in the order the help lists them. */
 #define SNIC_COMMANDS(X)                                                                           \
+	X(analyze, "run captures through the NIC model: load per vport, queue, flow, bucket")      \
 	X(hash, "hash a flow, raw bytes or a capture's frames as a NIC's RSS does")                \
+	X(gen, "write a pcap of synthetic traffic: flows, protocols, tunnels, destinations")       \
+	X(check, "validate a NIC config file without running anything")                            \
+	X(export, "print the ethtool, ip or testpmd commands that make a real NIC match a config") \
+	X(sriov, "show or set the VF count of the NIC snicd runs")                                 \
+	X(vf, "show or set snicd's VFs, as ip link set DEV vf N ...")                              \
+	X(rss, "show or set a vport's RSS key, hash, fields and RETA in snicd")                    \
+	X(flow, "add, remove and list snicd's flow rules, in ethtool -N words")                    \
+	X(stats, "snicd's counters: ports, vports, queues, drops by reason, rules")                \
+	X(apply, "replace the NIC snicd runs with a config file's")                                \
+	X(top, "a live view of snicd's per-queue and per-vport rates")                             \
+	X(lab, "build namespaces and a guest around snicd, benchmark against a bridge, tear down") \
 	X(help, "show the commands, or one command's help")
 
 #define CMD_DECLARE(name, help) int cmd_##name(struct cli *cli, int argc, char **argv);
