@@ -4,8 +4,8 @@ snic_setup() {
 	local dir=$1
 	shift
 	if [ -f "$dir/build.ninja" ]; then
-		meson setup --reconfigure "$dir" "$@" >/dev/null
+		meson setup --reconfigure "$dir" "$@" | tail -n 3
 	else
-		meson setup "$dir" "$@" >/dev/null
+		meson setup "$dir" "$@" | tail -n 3
 	fi
 }
