@@ -24,10 +24,10 @@
 #include "snic/nic.h"
 
 #define SNIC_CONFIG_PORTS_MAX 260
-#define SNIC_CONFIG_NAME_MAX 32
+#define SNIC_CONFIG_NAME_MAX  32
 
 /* A vport as the config and the CLI name it: "pf", "vf0", "vf1", ... */
-#define SNIC_CONFIG_VPORT_PF (-1)
+#define SNIC_CONFIG_VPORT_PF	 (-1)
 /* struct snic_config_port.vport of the uplink (the wire). */
 #define SNIC_CONFIG_VPORT_UPLINK (-2)
 
@@ -37,26 +37,26 @@
 /* One port of snicd: the uplink, the PF, or a VF, as DPDK devargs. */
 struct snic_config_port {
 	char name[SNIC_CONFIG_NAME_MAX]; /* "uplink", "pf", "vf0", ... */
-	int vport;                       /* SNIC_CONFIG_VPORT_PF, a VF number, or -2 for the uplink */
-	char *devargs;                   /* "net_af_xdp0,iface=snic-vf0,..." */
-	unsigned queues;                 /* DPDK queues to open (0 = the vport's queue count) */
-	int csum_offload;                /* complete TCP/UDP checksums on transmit: -1 default, 0, 1 */
-	char *netns;                     /* namespace holding the far end, or NULL */
+	int vport;	  /* SNIC_CONFIG_VPORT_PF, a VF number, or -2 for the uplink */
+	char *devargs;	  /* "net_af_xdp0,iface=snic-vf0,..." */
+	unsigned queues;  /* DPDK queues to open (0 = the vport's queue count) */
+	int csum_offload; /* complete TCP/UDP checksums on transmit: -1 default, 0, 1 */
+	char *netns;	  /* namespace holding the far end, or NULL */
 };
 
 /* An RSS context the file made (`ethtool -X DEV context new`). */
 struct snic_config_ctx {
 	char name[SNIC_CONFIG_NAME_MAX]; /* "" when the file gave none */
-	unsigned id;                     /* from snic_nic_rss_ctx_new */
+	unsigned id;			 /* from snic_nic_rss_ctx_new */
 	unsigned vport;
 };
 
 struct snic_config {
 	char *path;
-	struct snic_nic *nic;        /* built, not committed */
-	char *plugin_path;           /* or NULL */
+	struct snic_nic *nic; /* built, not committed */
+	char *plugin_path;    /* or NULL */
 	char *plugin_args;
-	char *balance_policy;        /* "static", "rsspp", ... or NULL */
+	char *balance_policy; /* "static", "rsspp", ... or NULL */
 	uint64_t balance_period_ns;
 	unsigned nports;
 	struct snic_config_port ports[SNIC_CONFIG_PORTS_MAX];
