@@ -150,9 +150,11 @@ static void reply_queue(struct ctl_client *cl, json_t *reply)
 		return;
 	}
 	len = strlen(text);
-	cl->out = realloc(text, len + 1);
+	cl->out = malloc(len + 1);
+	if (cl->out)
+		memcpy(cl->out, text, len);
+	free(text);
 	if (!cl->out) {
-		free(text);
 		cl->closing = true;
 		return;
 	}
