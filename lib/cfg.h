@@ -123,9 +123,8 @@ struct snic_crule {
 
 /* Tuple space search (tss.c): the rules of one mask in a hash table. */
 struct snic_tss_ent {
-	uint64_t hash;
+	uint32_t tag;  /* the hash's high half; the low bits pick the slot */
 	uint32_t rule; /* number in the pool's rules, 0xffffffff = empty */
-	uint32_t pad;
 };
 
 struct snic_tss_group {
@@ -133,6 +132,11 @@ struct snic_tss_group {
 	uint32_t first;			/* lowest rule number in the group */
 	uint32_t tmask;			/* table size - 1 */
 	struct snic_tss_ent *tab;
+	/* The shape's words, in the group itself for the lookup: key word
+	 * idx[i] under mask[i], i < nw. */
+	uint8_t nw;
+	uint8_t idx[8];
+	uint64_t mask[8];
 };
 
 struct snic_plug;
@@ -172,6 +176,18 @@ static inline uint64_t snic_mac_key(const uint8_t m[6])
 {
 	return (uint64_t)m[0] << 40 | (uint64_t)m[1] << 32 | (uint64_t)m[2] << 24 |
 	       (uint64_t)m[3] << 16 | (uint64_t)m[4] << 8 | m[5] | 1ull << 63;
+}
+
+static inline uint32_t snic_fdb_hash(uint64_t key)
+{
+	return (uint32_t)((key * 0x9e3779b97f4a7c15ull) >> 32);
+}
+
+/* Where the lookup of @mac starts: for a prefetch. */
+static inline const struct snic_fdb_ent *snic_fdb_home(const struct snic_fdb *f,
+						       const uint8_t mac[6])
+{
+	return &f->tab[snic_fdb_hash(snic_mac_key(mac)) & f->mask];
 }
 
 /* The entry of @mac, or NULL. Data path. */

@@ -24,16 +24,21 @@ struct dp_frame {
 	const uint8_t *data;
 	uint32_t len;
 	uint32_t idx;
-	uint16_t vid;	 /* VLAN the switch sees: VID, or SNIC_VID_NONE */
-	uint16_t tpid;	 /* its TPID, 0 when none */
-	uint16_t tci;	 /* its TCI, for a push */
-	uint16_t limit;	 /* longest frame the pools take: max frame + 4 per tag */
-	uint8_t push;	 /* the VLAN is not in the bytes: a port VLAN sender's */
-	uint8_t dflags;	 /* SNIC_DEST_* every local copy carries */
-	uint8_t has_key; /* key is built */
-	uint8_t has_hash;
-	const struct snic_rss *hrss; /* the conf hval was computed with */
+	uint16_t vid;		     /* VLAN the switch sees: VID, or SNIC_VID_NONE */
+	uint16_t tpid;		     /* its TPID, 0 when none */
+	uint16_t tci;		     /* its TCI, for a push */
+	uint16_t limit;		     /* longest frame the pools take: max frame + 4 per tag */
+	uint8_t push;		     /* the VLAN is not in the bytes: a port VLAN sender's */
+	uint8_t dflags;		     /* SNIC_DEST_* every local copy carries */
+	uint8_t has_key;	     /* key is built */
+	uint8_t has_hash;	     /* hval (inline) or hjob (deferred) is set */
+	const struct snic_rss *hrss; /* the conf hval or hjob is for */
 	uint32_t hval;
+	uint32_t hjob;			/* its job in the struct dp_defer */
+	const struct snic_fdb_ent *fdb; /* snic_rx: a unicast frame's FDB entry, or NULL */
+	const struct snic_crule *rule;	/* the rule of pool rpool that key matches */
+	uint16_t rpool;			/* DP_NO_POOL: no rule looked up yet */
+	uint16_t only;			/* snic_rx: the one candidate pool, or DP_NO_POOL */
 	struct snic_pkt pkt;
 	struct snic_fkey key;
 };
@@ -52,8 +57,10 @@ struct dp_refusal {
 	uint8_t reason;
 };
 
-#define DP_NONE	   0xffffffffu
-#define DP_NO_SLOT 0xffffu
+#define DP_NONE	    0xffffffffu
+#define DP_DEFERRED 0xfffffffeu /* aux.bucket: RSS picks the queue at dp_defer_flush */
+#define DP_NO_SLOT  0xffffu
+#define DP_NO_POOL  0xffffu
 
 enum {
 	DP_STEER_NONE = 0,
@@ -65,6 +72,37 @@ enum {
  * every pool and the wire. */
 #define DP_MAX_OUT (SNIC_POOLS_MAX + 1)
 
+/*
+ * Deferred RSS (snic_rx without a steering hook). A copy that RSS is to
+ * spread is written with its frame, vport, flags and VLAN action, and waits
+ * here for its queue; dp_defer_flush() then hashes the waiting frames in
+ * one snic_rss_hash_prepared() per conf, picks the queues and counts those
+ * copies. A job is one (frame, conf) hash, its input prepared at once (so
+ * that it is in the cache, not in the store buffer, when the hash reads
+ * it); a pending copy names its job. Flushed only between frames, so that
+ * a frame dropped for lack of room can take its entries back (dp_finish).
+ */
+#define DP_BURST     32 /* frames snic_rx parses and switches at a time */
+#define DP_DEFER_MAX (DP_BURST + DP_MAX_OUT)
+
+struct dp_pend {
+	struct snic_dest *d;
+	const struct snic_rss_conf *rc;
+	uint32_t len; /* the frame's, for the byte counters */
+	uint16_t job;
+	uint16_t bctx;
+};
+
+struct dp_defer {
+	unsigned njob, npend;
+	const struct snic_rss *rss[DP_DEFER_MAX]; /* per job */
+	uint8_t *inp[DP_DEFER_MAX];		  /* in[job] */
+	uint8_t len[DP_DEFER_MAX];
+	uint32_t hash[DP_DEFER_MAX];
+	uint8_t in[DP_DEFER_MAX][SNIC_RSS_INPUT_ROOM];
+	struct dp_pend pend[DP_DEFER_MAX];
+};
+
 struct dp_out {
 	struct snic_dest *d; /* where this frame's destinations go */
 	unsigned room;	     /* how many fit there */
@@ -72,6 +110,9 @@ struct dp_out {
 	struct dp_aux *aux;  /* [DP_MAX_OUT] */
 	struct dp_refusal *ref;
 	unsigned nref;
+	struct dp_defer *df; /* NULL: hash each copy at once */
+	unsigned df_njob;    /* df's entries before this frame */
+	unsigned df_npend;
 };
 
 /* Parse @data and note its VLAN as the switch sees it. */
@@ -81,9 +122,19 @@ void dp_frame_init(struct dp_frame *fr, const struct snic_cfg *cfg, const uint8_
 /* Offer a copy of the frame to @pool: a destination or a refusal. */
 void dp_pool(const struct snic_cfg *cfg, struct dp_frame *fr, unsigned pool, struct dp_out *o);
 
+/* A frame from the wire with the one candidate @p: dp_pool() then
+ * dp_finish() on ctr->rx, at less cost. @room destinations fit at @d;
+ * returns how many it wrote (0 or 1). */
+unsigned dp_pool_only(const struct snic_cfg *cfg, struct snic_ctr *ctr, struct dp_frame *fr,
+		      unsigned p, struct snic_dest *d, unsigned room, struct dp_defer *df);
+
 /* Multicast candidates: joined pools and pools taking every multicast, in
  * pool order, skipping @skip (the sender, or SNIC_VPORT_WIRE). */
 void dp_mcast(const struct snic_cfg *cfg, struct dp_frame *fr, unsigned skip, struct dp_out *o);
+
+/* Hash the deferred copies, choose their queues, count them; @df is then
+ * empty. */
+void dp_defer_flush(const struct snic_cfg *cfg, struct snic_ctr *ctr, struct dp_defer *df);
 
 /* Account the frame in @dir and the pools; returns how many destinations
  * it keeps (0 when dropped). */

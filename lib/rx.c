@@ -25,7 +25,7 @@
 
 static void rx_unicast(const struct snic_cfg *cfg, struct dp_frame *fr, struct dp_out *o)
 {
-	const struct snic_fdb_ent *e = snic_fdb_find(&cfg->uc, fr->data);
+	const struct snic_fdb_ent *e = fr->fdb;
 
 	if (e) {
 		const struct snic_fdb_member *m = &cfg->uc.mem[e->off];
@@ -60,25 +60,124 @@ static void rx_switch(const struct snic_cfg *cfg, struct dp_frame *fr, struct dp
 	}
 }
 
+/* Parse a chunk of frames, reading ahead; meanwhile fetch the FDB slot of
+ * each unicast frame. A frame too short for Ethernet is left with len 0
+ * for snic_rx to drop. */
+static void rx_parse(const struct snic_cfg *cfg, const struct snic_frame *frames, unsigned base,
+		     unsigned m, struct dp_frame *fr)
+{
+	for (unsigned k = 0; k < m; k++)
+		__builtin_prefetch(frames[base + k].data);
+	for (unsigned k = 0; k < m; k++) {
+		const struct snic_frame *f = &frames[base + k];
+
+		if (f->len < 14) {
+			fr[k].len = 0;
+			continue;
+		}
+		dp_frame_init(&fr[k], cfg, f->data, f->len, base + k);
+		if (!(f->data[0] & 1))
+			__builtin_prefetch(snic_fdb_home(&cfg->uc, f->data));
+	}
+}
+
+/*
+ * The FDB entries of the chunk's unicast frames, and the pool of those
+ * whose MAC has one owner (fr->only, their one candidate); for each whose
+ * MAC's first owner, the pool it most likely reaches, has flow rules, that
+ * pool in @lp (else DP_NO_POOL) and the frame's rule key.
+ */
+static void rx_lookup(const struct snic_cfg *cfg, struct dp_frame *fr, unsigned m, uint16_t *lp)
+{
+	for (unsigned k = 0; k < m; k++) {
+		const struct snic_fdb_ent *e;
+		unsigned p;
+
+		lp[k] = DP_NO_POOL;
+		fr[k].only = DP_NO_POOL;
+		if (!fr[k].len || (fr[k].data[0] & 1))
+			continue;
+		e = snic_fdb_find(&cfg->uc, fr[k].data);
+		fr[k].fdb = e;
+		if (!e)
+			continue;
+		p = cfg->uc.mem[e->off].pool;
+		if (e->n == 1) /* on the frame's VLAN or not (rx_unicast) */
+			fr[k].only = (uint16_t)p;
+		if (!cfg->pool[p].nrules)
+			continue;
+		snic_fkey_build(&fr[k].key, &fr[k].pkt);
+		fr[k].has_key = 1;
+		lp[k] = (uint16_t)p;
+	}
+}
+
+/*
+ * The flow rules of those pools, looked up ahead for the whole chunk: one
+ * short loop of independent lookups overlaps their latency, and the keys,
+ * built in the loop before, are out of the store buffer when the lookups
+ * read them back word by word.
+ */
+static void rx_rules(const struct snic_cfg *cfg, struct dp_frame *fr, unsigned m,
+		     const uint16_t *lp)
+{
+	for (unsigned k = 0; k < m; k++) {
+		if (lp[k] == DP_NO_POOL)
+			continue;
+		fr[k].rule = snic_tss_lookup(cfg, &cfg->pool[lp[k]], &fr[k].key);
+		fr[k].rpool = lp[k];
+	}
+}
+
+/*
+ * In chunks of DP_BURST frames: parse them all, switch them one by one
+ * (copies RSS spreads wait in @df), then hash the waiting ones together.
+ * With a steering hook, which sees each copy's hash, copies are hashed as
+ * they are made.
+ */
 unsigned snic_rx(const struct snic_cfg *cfg, struct snic_ctr *ctr, const struct snic_frame *frames,
 		 unsigned nframes, struct snic_dest *dests, unsigned cap)
 {
 	struct dp_aux aux[DP_MAX_OUT];
 	struct dp_refusal ref[DP_MAX_OUT];
-	struct dp_frame fr;
+	struct dp_frame fr[DP_BURST];
+	uint16_t lp[DP_BURST];
+	struct dp_defer defer, *df = cfg->plugin ? NULL : &defer;
 	unsigned n = 0;
 
-	for (unsigned i = 0; i < nframes; i++) {
-		struct dp_out o = {dests + n, cap - n, 0, aux, ref, 0};
+	defer.njob = 0;
+	defer.npend = 0;
+	ctr->rx.in += nframes;
+	for (unsigned base = 0; base < nframes; base += DP_BURST) {
+		unsigned m = nframes - base < DP_BURST ? nframes - base : DP_BURST;
 
-		ctr->rx.in++;
-		if (frames[i].len < 14) {
-			dp_drop(&ctr->rx, SNIC_DROP_MALFORMED);
-			continue;
+		rx_parse(cfg, frames, base, m, fr);
+		rx_lookup(cfg, fr, m, lp);
+		rx_rules(cfg, fr, m, lp);
+		for (unsigned k = 0; k < m; k++) {
+			struct dp_out o;
+
+			if (!fr[k].len) {
+				dp_drop(&ctr->rx, SNIC_DROP_MALFORMED);
+				continue;
+			}
+			if (df && df->npend + DP_MAX_OUT > DP_DEFER_MAX)
+				dp_defer_flush(cfg, ctr, df);
+			if (fr[k].only != DP_NO_POOL) {
+				n += dp_pool_only(cfg, ctr, &fr[k], fr[k].only, dests + n, cap - n,
+						  df);
+				continue;
+			}
+			o = (struct dp_out){dests + n, cap - n, 0, aux, ref, 0, df, 0, 0};
+			if (df) {
+				o.df_njob = df->njob;
+				o.df_npend = df->npend;
+			}
+			rx_switch(cfg, &fr[k], &o);
+			n += dp_finish(cfg, ctr, &ctr->rx, &fr[k], &o);
 		}
-		dp_frame_init(&fr, cfg, frames[i].data, frames[i].len, i);
-		rx_switch(cfg, &fr, &o);
-		n += dp_finish(cfg, ctr, &ctr->rx, &fr, &o);
+		if (df)
+			dp_defer_flush(cfg, ctr, df);
 	}
 	return n;
 }

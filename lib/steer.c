@@ -47,6 +47,7 @@ void dp_frame_init(struct dp_frame *fr, const struct snic_cfg *cfg, const uint8_
 	fr->dflags = 0;
 	fr->has_key = 0;
 	fr->has_hash = 0;
+	fr->rpool = DP_NO_POOL;
 }
 
 /* The VLAN action of a copy, or -1 when the pool's filter refuses it. */
@@ -83,8 +84,10 @@ static int pool_accept(const struct snic_cfg *cfg, const struct dp_frame *fr, un
 }
 
 static const struct snic_crule *match_rules(const struct snic_cfg *cfg, struct dp_frame *fr,
-					    const struct snic_pool *pl)
+					    unsigned p, const struct snic_pool *pl)
 {
+	if (fr->rpool == p)
+		return fr->rule;
 	if (!fr->has_key) {
 		snic_fkey_build(&fr->key, &fr->pkt);
 		fr->has_key = 1;
@@ -132,6 +135,32 @@ static void pool_rss(const struct snic_pool *pl, const struct snic_rss_conf *c, 
 	a->bucket = bctx << 16 | idx;
 }
 
+/* Leave the copy's hash and queue to dp_defer_flush(), sharing the
+ * frame's job when it has one under @rss. */
+static void defer_rss(struct dp_defer *df, struct dp_frame *fr, const struct snic_rss *rss,
+		      const struct snic_rss_conf *rc, unsigned bctx, struct snic_dest *d,
+		      struct dp_aux *a)
+{
+	struct dp_pend *p = &df->pend[df->npend++];
+
+	if (!fr->has_hash || fr->hrss != rss) {
+		unsigned j = df->njob++;
+
+		df->rss[j] = rss;
+		df->inp[j] = df->in[j];
+		df->len[j] = (uint8_t)snic_rss_prepare(rss, &fr->pkt, df->in[j]);
+		fr->hjob = j;
+		fr->hrss = rss;
+		fr->has_hash = 1;
+	}
+	p->d = d;
+	p->rc = rc;
+	p->len = fr->len;
+	p->job = (uint16_t)fr->hjob;
+	p->bctx = (uint16_t)bctx;
+	a->bucket = DP_DEFERRED;
+}
+
 /*
  * Rules, hook, RSS. Returns -1 when a queue was chosen, or SNIC_DROP_RULE.
  * A rule's QUEUE action leaves the hash 0; a MARK-only rule marks and
@@ -139,9 +168,10 @@ static void pool_rss(const struct snic_pool *pl, const struct snic_rss_conf *c, 
  * context and skips the hook.
  */
 static int pool_queue(const struct snic_cfg *cfg, struct dp_frame *fr, unsigned p,
-		      const struct snic_pool *pl, struct snic_dest *d, struct dp_aux *a)
+		      const struct snic_pool *pl, struct snic_dest *d, struct dp_aux *a,
+		      struct dp_defer *df)
 {
-	const struct snic_crule *r = pl->nrules ? match_rules(cfg, fr, pl) : NULL;
+	const struct snic_crule *r = pl->nrules ? match_rules(cfg, fr, p, pl) : NULL;
 	const struct snic_rss *rss = pl->rss;
 	const struct snic_rss_conf *rc = pl->rconf;
 	unsigned bctx = pl->bctx;
@@ -168,6 +198,10 @@ static int pool_queue(const struct snic_cfg *cfg, struct dp_frame *fr, unsigned 
 			bctx = r->bctx;
 		}
 	}
+	if (df && !pl->no_rss) {
+		defer_rss(df, fr, rss, rc, bctx, d, a);
+		return -1;
+	}
 	d->hash = pl->no_rss ? 0 : frame_hash(fr, rss);
 	if (cfg->plugin && !(r && r->action == SNIC_ACT_RSS) && pool_steer(cfg, fr, p, pl, d, a))
 		return -1;
@@ -177,6 +211,9 @@ static int pool_queue(const struct snic_cfg *cfg, struct dp_frame *fr, unsigned 
 		pool_rss(pl, rc, bctx, d, a);
 	return -1;
 }
+
+static void count_dest(struct snic_ctr *ctr, const struct dp_frame *fr, const struct snic_dest *d,
+		       const struct dp_aux *a);
 
 static void refuse(struct dp_out *o, unsigned p, int why, uint16_t slot)
 {
@@ -208,12 +245,57 @@ void dp_pool(const struct snic_cfg *cfg, struct dp_frame *fr, unsigned p, struct
 	a->bucket = DP_NONE;
 	a->slot = DP_NO_SLOT;
 	a->steer = DP_STEER_NONE;
-	why = pool_queue(cfg, fr, p, pl, d, a);
+	/* A copy past the room is never delivered (NO_ROOM): no need to defer
+	 * its hash. */
+	why = pool_queue(cfg, fr, p, pl, d, a, d == &tmp ? NULL : o->df);
 	if (why >= 0) {
 		refuse(o, p, why, a->slot);
 		return;
 	}
 	o->n++;
+}
+
+/*
+ * dp_pool() and dp_finish() for a frame from the wire whose only candidate
+ * is @p, in one step and without the lists of copies and refusals: the
+ * same destination and counters. @room: destinations that fit at @d.
+ */
+unsigned dp_pool_only(const struct snic_cfg *cfg, struct snic_ctr *ctr, struct dp_frame *fr,
+		      unsigned p, struct snic_dest *d, unsigned room, struct dp_defer *df)
+{
+	const struct snic_pool *pl = &cfg->pool[p];
+	struct snic_dest tmp;
+	struct dp_aux a = {DP_NONE, DP_NO_SLOT, DP_STEER_NONE};
+	int why;
+
+	if (!room) {
+		d = &tmp;
+		df = NULL;
+	}
+	why = pool_accept(cfg, fr, p, pl, d);
+	if (why < 0) {
+		d->frame = fr->idx;
+		d->vport = (uint16_t)p;
+		d->hash = 0;
+		d->mark = 0;
+		d->flags = fr->dflags;
+		d->rule = 0;
+		why = pool_queue(cfg, fr, p, pl, d, &a, df);
+	}
+	if (why >= 0) {
+		ctr->vport[p].rx_drop[why]++;
+		if (a.slot != DP_NO_SLOT)
+			ctr->rule_hits[a.slot]++;
+		dp_drop(&ctr->rx, (enum snic_drop)why);
+		return 0;
+	}
+	if (!room) {
+		dp_drop(&ctr->rx, SNIC_DROP_NO_ROOM);
+		return 0;
+	}
+	ctr->rx.delivered++;
+	count_dest(ctr, fr, d, &a);
+	return 1;
 }
 
 void dp_mcast(const struct snic_cfg *cfg, struct dp_frame *fr, unsigned skip, struct dp_out *o)
@@ -236,24 +318,35 @@ void dp_mcast(const struct snic_cfg *cfg, struct dp_frame *fr, unsigned skip, st
 
 /* --- Accounting -------------------------------------------------------------------- */
 
-static void count_dest(struct snic_ctr *ctr, const struct dp_frame *fr, const struct snic_dest *d,
-		       const struct dp_aux *a)
+static void count_queue(struct snic_ctr *ctr, const struct snic_dest *d, uint32_t len)
 {
-	struct snic_qctr *q;
+	struct snic_qctr *q = snic_ctr_queue(ctr, d->vport, d->queue);
 
-	if (d->vport == SNIC_VPORT_WIRE)
-		return;
-	q = snic_ctr_queue(ctr, d->vport, d->queue);
 	q->frames++;
-	q->bytes += fr->len;
+	q->bytes += len;
 	q->bcast += !!(d->flags & SNIC_DEST_BCAST);
 	q->mcast += !!(d->flags & SNIC_DEST_MCAST);
 	q->loopback += !!(d->flags & SNIC_DEST_LOOPBACK);
-	if (a->bucket != DP_NONE) {
-		struct snic_bctr *b = snic_ctr_bucket(ctr, a->bucket >> 16, a->bucket & 0xffff);
+}
 
-		b->frames++;
-		b->bytes += fr->len;
+static void count_bucket(struct snic_ctr *ctr, uint32_t bucket, uint32_t len)
+{
+	struct snic_bctr *b = snic_ctr_bucket(ctr, bucket >> 16, bucket & 0xffff);
+
+	b->frames++;
+	b->bytes += len;
+}
+
+/* A deferred copy's queue and bucket are counted by dp_defer_flush. */
+static void count_dest(struct snic_ctr *ctr, const struct dp_frame *fr, const struct snic_dest *d,
+		       const struct dp_aux *a)
+{
+	if (d->vport == SNIC_VPORT_WIRE)
+		return;
+	if (a->bucket != DP_DEFERRED) {
+		count_queue(ctr, d, fr->len);
+		if (a->bucket != DP_NONE)
+			count_bucket(ctr, a->bucket, fr->len);
 	}
 	if (a->slot != DP_NO_SLOT)
 		ctr->rule_hits[a->slot]++;
@@ -279,6 +372,10 @@ unsigned dp_finish(const struct snic_cfg *cfg, struct snic_ctr *ctr, struct snic
 {
 	(void)cfg;
 	if (o->n > o->room) {
+		if (o->df) {
+			o->df->njob = o->df_njob;
+			o->df->npend = o->df_npend;
+		}
 		dp_drop(dir, SNIC_DROP_NO_ROOM);
 		return 0;
 	}
@@ -291,4 +388,59 @@ unsigned dp_finish(const struct snic_cfg *cfg, struct snic_ctr *ctr, struct snic
 	for (unsigned i = 0; i < o->n; i++)
 		count_dest(ctr, fr, &o->d[i], &o->aux[i]);
 	return o->n;
+}
+
+/* The hashes of the jobs, one snic_rss_hash_prepared() per conf: mostly
+ * one for all. */
+static void defer_hash(struct dp_defer *df)
+{
+	const struct snic_rss *rss = df->rss[0];
+	uint8_t *in[DP_DEFER_MAX], len[DP_DEFER_MAX];
+	uint32_t hashes[DP_DEFER_MAX];
+	uint16_t idx[DP_DEFER_MAX];
+	unsigned same = 0;
+
+	if (!df->njob)
+		return;
+	for (unsigned j = 0; j < df->njob; j++)
+		same += df->rss[j] == rss;
+	if (same == df->njob) {
+		snic_rss_hash_prepared(rss, df->inp, df->len, df->njob, df->hash);
+		return;
+	}
+	for (unsigned i = 0; i < df->njob; i++) {
+		unsigned k = 0;
+
+		rss = df->rss[i];
+		if (!rss)
+			continue;
+		for (unsigned j = i; j < df->njob; j++) {
+			if (df->rss[j] != rss)
+				continue;
+			in[k] = df->inp[j];
+			len[k] = df->len[j];
+			idx[k++] = (uint16_t)j;
+			df->rss[j] = NULL;
+		}
+		snic_rss_hash_prepared(rss, in, len, k, hashes);
+		for (unsigned j = 0; j < k; j++)
+			df->hash[idx[j]] = hashes[j];
+	}
+}
+
+void dp_defer_flush(const struct snic_cfg *cfg, struct snic_ctr *ctr, struct dp_defer *df)
+{
+	defer_hash(df);
+	for (unsigned i = 0; i < df->npend; i++) {
+		const struct dp_pend *p = &df->pend[i];
+		struct snic_dest *d = p->d;
+		struct dp_aux a;
+
+		d->hash = df->hash[p->job];
+		pool_rss(&cfg->pool[d->vport], p->rc, p->bctx, d, &a);
+		count_queue(ctr, d, p->len);
+		count_bucket(ctr, a.bucket, p->len);
+	}
+	df->njob = 0;
+	df->npend = 0;
 }

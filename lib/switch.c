@@ -65,14 +65,9 @@ static int cmp_item(const void *a, const void *b)
 	return x->vid < y->vid ? -1 : x->vid > y->vid;
 }
 
-static inline uint32_t fdb_hash(uint64_t key)
-{
-	return (uint32_t)((key * 0x9e3779b97f4a7c15ull) >> 32);
-}
-
 static void fdb_insert(struct snic_fdb *f, uint64_t key, uint32_t off, uint32_t n)
 {
-	uint32_t i = fdb_hash(key) & f->mask;
+	uint32_t i = snic_fdb_hash(key) & f->mask;
 
 	while (f->tab[i].key)
 		i = (i + 1) & f->mask;
@@ -192,7 +187,7 @@ void snic_switch_free(struct snic_cfg *cfg)
 const struct snic_fdb_ent *snic_fdb_find(const struct snic_fdb *f, const uint8_t mac[6])
 {
 	uint64_t key = snic_mac_key(mac);
-	uint32_t i = fdb_hash(key) & f->mask;
+	uint32_t i = snic_fdb_hash(key) & f->mask;
 
 	for (;;) {
 		const struct snic_fdb_ent *e = &f->tab[i];

@@ -34,19 +34,19 @@ static bool same_mask(const struct snic_crule *a, const struct snic_crule *b)
 	return true;
 }
 
+static const uint64_t tss_mul[8] = {
+	0x9e3779b97f4a7c15ull, 0xc2b2ae3d27d4eb4full, 0x165667b19e3779f9ull, 0xd6e8feb86659fd93ull,
+	0xff51afd7ed558ccdull, 0xc4ceb9fe1a85ec53ull, 0x94d049bb133111ebull, 0xbf58476d1ce4e5b9ull,
+};
+
 /* Each word times its own odd constant, summed, high bits folded down:
  * one multiply a word, no dependency between the words. */
 static inline uint64_t tss_hash_words(const struct snic_crule *shape, const uint64_t *w)
 {
-	static const uint64_t mul[8] = {
-		0x9e3779b97f4a7c15ull, 0xc2b2ae3d27d4eb4full, 0x165667b19e3779f9ull,
-		0xd6e8feb86659fd93ull, 0xff51afd7ed558ccdull, 0xc4ceb9fe1a85ec53ull,
-		0x94d049bb133111ebull, 0xbf58476d1ce4e5b9ull,
-	};
 	uint64_t h = 0;
 
 	for (unsigned i = 0; i < shape->nw; i++)
-		h += (w[i] ^ (w[i] >> 31)) * mul[i];
+		h += (w[i] ^ (w[i] >> 31)) * tss_mul[i];
 	return h ^ (h >> 32);
 }
 
@@ -60,14 +60,18 @@ static uint64_t rule_hash(const struct snic_crule *r)
 	return tss_hash_words(r, w);
 }
 
-/* Hash of a key under a group's mask. */
+/* Hash of a key under a group's mask: tss_hash_words() of the masked
+ * words, from the group's own copy of the mask. */
 static inline uint64_t key_hash(const struct snic_tss_group *g, const struct snic_fkey *k)
 {
-	uint64_t w[8];
+	uint64_t h = 0;
 
-	for (unsigned i = 0; i < g->shape->nw; i++)
-		w[i] = k->w[g->shape->idx[i]] & g->shape->w[i].mask;
-	return tss_hash_words(g->shape, w);
+	for (unsigned i = 0; i < g->nw; i++) {
+		uint64_t w = k->w[g->idx[i]] & g->mask[i];
+
+		h += (w ^ (w >> 31)) * tss_mul[i];
+	}
+	return h ^ (h >> 32);
 }
 
 static bool same_value(const struct snic_crule *a, const struct snic_crule *b)
@@ -87,9 +91,9 @@ static void group_insert(struct snic_tss_group *g, const struct snic_crule *rule
 	uint32_t i = (uint32_t)h & g->tmask;
 
 	for (; g->tab[i].rule != TSS_EMPTY; i = (i + 1) & g->tmask)
-		if (g->tab[i].hash == h && same_value(&rules[g->tab[i].rule], r))
+		if (g->tab[i].tag == (uint32_t)(h >> 32) && same_value(&rules[g->tab[i].rule], r))
 			return;
-	g->tab[i].hash = h;
+	g->tab[i].tag = (uint32_t)(h >> 32);
 	g->tab[i].rule = n;
 }
 
@@ -103,14 +107,21 @@ static int group_of(struct snic_cfg *cfg, struct snic_pool *pl, const struct sni
 			return (int)i;
 	g[pl->ngrp].shape = r;
 	g[pl->ngrp].first = n;
+	g[pl->ngrp].nw = r->nw;
+	for (unsigned i = 0; i < r->nw; i++) {
+		g[pl->ngrp].idx[i] = r->idx[i];
+		g[pl->ngrp].mask[i] = r->w[i].mask;
+	}
 	return (int)pl->ngrp++;
 }
 
+/* At most a quarter full, so that a lookup that misses (most do) mostly
+ * ends on its first slot. */
 static int group_alloc(struct snic_tss_group *g, unsigned nrules)
 {
 	unsigned size = 8;
 
-	while (size < 2 * nrules)
+	while (size < 4 * nrules)
 		size *= 2;
 	g->tab = malloc(size * sizeof(*g->tab));
 	if (!g->tab)
@@ -198,7 +209,8 @@ static uint32_t group_lookup(const struct snic_tss_group *g, const struct snic_c
 	uint32_t i = (uint32_t)h & g->tmask;
 
 	for (; g->tab[i].rule != TSS_EMPTY; i = (i + 1) & g->tmask)
-		if (g->tab[i].hash == h && snic_crule_match(&rules[g->tab[i].rule], k))
+		if (g->tab[i].tag == (uint32_t)(h >> 32) &&
+		    snic_crule_match(&rules[g->tab[i].rule], k))
 			return g->tab[i].rule;
 	return TSS_EMPTY;
 }
@@ -206,12 +218,14 @@ static uint32_t group_lookup(const struct snic_tss_group *g, const struct snic_c
 const struct snic_crule *snic_tss_lookup(const struct snic_cfg *cfg, const struct snic_pool *pl,
 					 const struct snic_fkey *k)
 {
-	const struct snic_crule *rules = &cfg->rules[pl->rule_off];
-	const struct snic_tss_group *g = &cfg->groups[pl->grp_off];
+	const struct snic_crule *rules;
+	const struct snic_tss_group *g;
 	uint32_t best = TSS_EMPTY;
 
-	if (!pl->ngrp)
+	if (!pl->ngrp) /* cfg->groups may be NULL then */
 		return snic_tss_lookup_linear(cfg, pl, k);
+	rules = &cfg->rules[pl->rule_off];
+	g = &cfg->groups[pl->grp_off];
 	for (uint32_t i = 0; i < pl->ngrp && g[i].first < best; i++) {
 		uint32_t n = group_lookup(&g[i], rules, k);
 

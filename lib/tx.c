@@ -210,7 +210,7 @@ unsigned snic_tx(const struct snic_cfg *cfg, struct snic_ctr *ctr, unsigned vpor
 		return 0;
 	dir = &ctr->vport[vport].tx;
 	for (unsigned i = 0; i < nframes; i++) {
-		struct dp_out o = {dests + n, cap - n, 0, aux, ref, 0};
+		struct dp_out o = {dests + n, cap - n, 0, aux, ref, 0, NULL, 0, 0};
 
 		dir->in++;
 		if (vport >= cfg->npools) {

@@ -7,6 +7,7 @@
  * documented fields defined). Each frame is parsed from a heap copy of
  * exactly its length, so that an over-read shows under ASan.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1743,4 +1744,136 @@ Test(parse, header_reads_are_big_endian)
 	parse(f, (uint32_t)len, &p);
 	cr_expect(rd16(f + 34) == p.outer.sport && p.outer.sport == 0x1234);
 	cr_expect(rd16(f + 36) == p.outer.dport && p.outer.dport == 0xabcd);
+}
+
+/* ------------------------------------------------------------------ */
+/* The fast path against the full parser.                              */
+
+/*
+ * The full parser alone, without snic_parse()'s fast path for plain
+ * Ethernet/IP/TCP|UDP frames: its plain twin. libsnic exports it for this
+ * comparison only, so parse.h does not declare it.
+ */
+int snic_parse_full(const uint8_t *frame, uint32_t len, struct snic_pkt *pkt);
+
+/* A frame near the fast path's edges: plain IPv4/IPv6 TCP/UDP, sometimes
+ * tagged, with options, fragmented, another protocol or a tunnel. */
+static int craft_near_fast(uint8_t *f)
+{
+	static const uint8_t protos[] = {6, 17, 6, 17, 132, 1, 47};
+	struct snic_craft c;
+	uint64_t r = rng();
+
+	memset(&c, 0, sizeof(c));
+	for (unsigned i = 0; i < 6; i++) {
+		c.outer.dmac[i] = (uint8_t)rng();
+		c.outer.smac[i] = (uint8_t)rng();
+	}
+	for (unsigned i = 0; i < 16; i++) {
+		c.outer.ip_src[i] = (uint8_t)rng();
+		c.outer.ip_dst[i] = (uint8_t)rng();
+	}
+	c.outer.ip_ver = r & 1 ? 6 : 4;
+	c.outer.l4_proto = protos[(r >> 1) % sizeof(protos)];
+	c.outer.sport = (uint16_t)rng();
+	c.outer.dport = (uint16_t)rng();
+	c.outer.payload_len = (uint16_t)(rng() % 4 ? rng() % 16 : rng() % 200);
+	if (r % 7 == 0)
+		c.outer.n_vlan = (uint8_t)(1 + (r >> 8) % 2);
+	if (c.outer.ip_ver == 4 && r % 11 == 0)
+		c.outer.ipv4_opt_words = (uint8_t)(1 + (r >> 12) % 10);
+	if (r % 13 == 0)
+		c.outer.more_frags = 1;
+	if (r % 17 == 0)
+		c.outer.frag_off = (uint16_t)(1 + (r >> 16) % 100);
+	if (c.outer.ip_ver == 6 && r % 9 == 0) {
+		c.outer.n_ext = 1;
+		c.outer.ext[0] = 60;
+	}
+	if (r % 5 == 0 && !c.outer.more_frags && !c.outer.frag_off) {
+		c.tunnel = SNIC_TUN_VXLAN;
+		c.outer.l4_proto = 17;
+		c.outer.dport = 0;
+		c.inner = c.outer;
+		c.inner.n_vlan = 0;
+		c.inner.n_ext = 0;
+		c.inner.ipv4_opt_words = 0;
+		c.inner.ip_ver = r & 2 ? 6 : 4;
+		c.inner.l4_proto = r & 4 ? 17 : 6;
+	}
+	return craft(&c, f);
+}
+
+/* Bytes the fast path reads or decides on: ethertype, IP version/IHL,
+ * lengths, fragment bits, protocol, TCP data offset, UDP length. */
+static void damage_near_fast(uint8_t *f, int len)
+{
+	static const uint8_t spots[] = {12, 13, 14, 16, 17, 18, 19, 20, 21, 23,
+					38, 39, 46, 52, 53, 54, 58, 59, 66};
+	unsigned n = (unsigned)(rng() % 3);
+
+	while (n--) {
+		unsigned at = spots[rng() % sizeof(spots)];
+
+		if ((int)at < len)
+			f[at] ^= (uint8_t)(rng() % 2 ? 1u << (rng() % 8) : rng());
+	}
+}
+
+/* Both parsers over memory filled the same way: every byte of the result
+ * must agree, the fields parse.h leaves undefined included (the fast path
+ * writes exactly the fields the full parser writes). */
+static bool expect_fast_equals_full(const uint8_t *frame, uint32_t len)
+{
+	uint8_t *copy = malloc(len ? len : 1);
+	struct snic_pkt a, b;
+	uint8_t fill = (uint8_t)rng();
+	int sa, sb;
+
+	cr_assert(copy);
+	memcpy(copy, frame, len);
+	memset(&a, fill, sizeof(a));
+	memset(&b, fill, sizeof(b));
+	sa = snic_parse(copy, len, &a);
+	sb = snic_parse_full(copy, len, &b);
+	free(copy);
+	cr_assert_eq(sa, sb, "status %s (fast) vs %s (full), %u bytes", st_name(sa), st_name(sb),
+		     len);
+	cr_assert(!memcmp(&a, &b, sizeof(a)), "results differ, %u bytes, status %s", len,
+		  st_name(sa));
+	return sa == SNIC_PARSE_OK && a.outer.n_vlan == 0 && a.outer.l2_off == 0 &&
+	       a.outer.flags == FULL && (a.outer.l4_off == 34 || a.outer.l4_off == 54);
+}
+
+Test(parse, fast_path_equals_full_parser_on_random_frames)
+{
+	unsigned plain = 0, total = 0;
+	uint8_t f[FRAME_MAX];
+
+	for (unsigned i = 0; i < 200000; i++, total++) {
+		int len = craft_near_fast(f);
+		uint32_t cut = (uint32_t)len;
+
+		if (i % 3 == 0)
+			damage_near_fast(f, len);
+		if (i % 4 == 0)
+			cut = (uint32_t)(rng() % (uint64_t)(len + 1));
+		else if (i % 4 == 1 && len + 16 <= FRAME_MAX)
+			cut = (uint32_t)len + (uint32_t)(rng() % 17); /* Ethernet padding */
+		plain += expect_fast_equals_full(f, cut);
+	}
+	for (unsigned i = 0; i < 20000; i++, total++) {
+		uint32_t len = (uint32_t)(rng() % 128);
+
+		for (uint32_t j = 0; j < len; j++)
+			f[j] = (uint8_t)rng();
+		if (len > 14 && i % 2) {
+			f[12] = i % 4 == 1 ? 0x08 : 0x86;
+			f[13] = i % 4 == 1 ? 0x00 : 0xdd;
+			f[14] = i % 4 == 1 ? 0x45 : 0x60;
+		}
+		plain += expect_fast_equals_full(f, len);
+	}
+	/* The fast path's frames are a good share, so it was exercised. */
+	cr_expect_gt(plain, total / 5, "only %u of %u frames were plain", plain, total);
 }

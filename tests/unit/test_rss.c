@@ -533,6 +533,111 @@ Test(rss, fast_equals_reference_on_random_packets, .timeout = 300)
 	cr_assert_geq(total, 100000);
 }
 
+/* ---- the burst paths against the reference ----------------------------- */
+
+/*
+ * A random conf, half the time with the fields profiles use (s d, or s d f
+ * n), which snic_rss_prepare() builds on its shortest path, and a key of
+ * just the length the fields need (the burst path hashes every input at
+ * the longest one's length: the key must cover it).
+ */
+static void rnd_conf_burst(struct rng *g, struct snic_rss_conf *c)
+{
+	struct snic_err err;
+
+	rnd_conf(g, c);
+	if (rnd(g) & 1) {
+		for (unsigned ft = 0; ft < SNIC_FT_COUNT; ft++)
+			c->fields[ft] = rnd(g) % 4 ? RXH_SDFN : RXH_SD;
+		if (rnd(g) & 1)
+			c->flags &= ~SNIC_RSS_TEID;
+	}
+	if (rnd(g) & 1)
+		c->key_len = (uint8_t)key_min(c);
+	else
+		rnd_key(g, c, key_min(c));
+	cr_assert_eq(snic_rss_check(c, &err), 0, "random conf rejected: %s", err.msg);
+}
+
+/* Bursts of 1..100 random packets (so that whole SIMD batches, a remainder
+ * hashed alone, and bursts too short to batch all occur). */
+Test(rss, burst_equals_reference_on_random_packets, .timeout = 300)
+{
+	struct rng g = {0x13198a2e03707344ull};
+	unsigned total = 0;
+
+	for (unsigned i = 0; i < 2000; i++) {
+		struct snic_pkt p[100];
+		const struct snic_pkt *pp[100];
+		uint32_t h[100];
+		struct snic_rss_conf c;
+		struct snic_rss *r;
+		struct snic_err err;
+		unsigned n = 1 + rnd(&g) % 100;
+
+		rnd_conf_burst(&g, &c);
+		cr_assert_eq(snic_rss_new(&c, &r, &err), 0, "%s", err.msg);
+		for (unsigned j = 0; j < n; j++) {
+			rnd_pkt(&g, &p[j]);
+			pp[j] = &p[j];
+		}
+		snic_rss_hash_burst(r, pp, n, h);
+		for (unsigned j = 0; j < n; j++, total++) {
+			uint32_t ref = snic_rss_hash_ref(&c, &p[j]);
+
+			cr_assert_eq(h[j], ref,
+				     "conf %u (%s) packet %u of %u: burst 0x%08x ref 0x%08x", i,
+				     snic_hfunc_name(c.hfunc), j, n, h[j], ref);
+			cr_assert_eq(snic_rss_hash(r, &p[j]), ref, "conf %u packet %u: single", i,
+				     j);
+		}
+		snic_rss_free(r);
+	}
+	cr_assert_geq(total, 100000);
+}
+
+/* The halves: the prepared input is snic_rss_input()'s, zero after it,
+ * and hashing inputs prepared earlier gives the reference hashes. */
+Test(rss, prepared_inputs_equal_the_input_and_hash_as_the_reference, .timeout = 300)
+{
+	struct rng g = {0xa4093822299f31d0ull};
+
+	for (unsigned i = 0; i < 1000; i++) {
+		static uint8_t in[64][SNIC_RSS_INPUT_ROOM];
+		struct snic_pkt p[64];
+		uint8_t *ptr[64], len[64];
+		uint32_t h[64];
+		struct snic_rss_conf c;
+		struct snic_rss *r;
+		struct snic_err err;
+		unsigned n = 1 + rnd(&g) % 64;
+
+		rnd_conf_burst(&g, &c);
+		cr_assert_eq(snic_rss_new(&c, &r, &err), 0, "%s", err.msg);
+		for (unsigned j = 0; j < n; j++) {
+			uint8_t want[SNIC_RSS_INPUT_MAX];
+			size_t wl;
+
+			rnd_pkt(&g, &p[j]);
+			memset(in[j], (int)rnd(&g), sizeof(in[j]));
+			ptr[j] = in[j];
+			len[j] = (uint8_t)snic_rss_prepare(r, &p[j], in[j]);
+			wl = snic_rss_input(&c, &p[j], want);
+			cr_assert_eq(len[j], wl, "conf %u packet %u: length %u, want %zu", i, j,
+				     len[j], wl);
+			cr_assert(!memcmp(in[j], want, wl), "conf %u packet %u: bytes", i, j);
+			for (unsigned b = len[j]; b < SNIC_RSS_INPUT_ROOM; b++)
+				cr_assert_eq(in[j][b], 0,
+					     "conf %u packet %u: byte %u past the input", i, j, b);
+		}
+		snic_rss_hash_prepared(r, ptr, len, n, h);
+		for (unsigned j = 0; j < n; j++)
+			cr_assert_eq(h[j], snic_rss_hash_ref(&c, &p[j]), "conf %u (%s) packet %u",
+				     i, snic_hfunc_name(c.hfunc), j);
+		snic_rss_free(r);
+	}
+}
+
 /* ---- the input: order and each field --------------------------------- */
 
 Test(rss, input_order_is_s_d_f_n_t_v_m_teid)
