@@ -16,10 +16,20 @@
  *
  * Per frame: no lock, no log, no allocation but the copies broadcast and
  * retagging need (from the mempool's per-lcore cache).
+ *
+ * Idle: an lcore that has found no frame for SNICD_IDLE_POLL_US keeps
+ * polling, but sleeps d->idle_sleep_us between rounds, offline for RCU, so
+ * that a core it shares (with the control thread, the traffic, other
+ * programs) is free while nothing comes. A busy-polling thread that shares
+ * a core waits for the scheduler's time slices, milliseconds, whenever a
+ * frame arrives in another thread's slice; a thread that slept is run as
+ * soon as it wakes. The first frame after a quiet time waits up to
+ * idle_sleep_us more; under load the lcore never sleeps.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
@@ -143,34 +153,48 @@ static inline uint16_t dest_port(const struct snicd_lcore *lc, const struct snic
 	return d->vport < s->npools ? s->vport_port[d->vport] : SNICD_PORT_NONE;
 }
 
-static inline void enqueue(struct snicd_lcore *lc, const struct snicd_snap *s, struct rte_mbuf *m,
-			   const struct snic_dest *d)
+/* The tx buffer of a destination, or NULL when its vport has no port. */
+static inline struct snicd_txb *dest_txb(struct snicd_lcore *lc, const struct snicd_snap *s,
+					 const struct snic_dest *d)
 {
 	uint16_t pi = dest_port(lc, s, d);
 	const struct snicd_port *p;
-	struct snicd_txb *tb;
-	unsigned q, i;
+	unsigned q;
 
-	if (unlikely(pi == SNICD_PORT_NONE)) {
-		lc->no_port++;
-		refuse(lc, m, d);
-		return;
-	}
+	if (unlikely(pi == SNICD_PORT_NONE))
+		return NULL;
 	p = &lc->d->port[pi];
 	q = d->vport == SNIC_VPORT_WIRE ? lc->wire_txq : d->queue;
 	if (unlikely(q >= p->queues))
 		q %= p->queues;
-	i = p->txb_base + q;
-	tb = &lc->txb[i];
+	return &lc->txb[p->txb_base + q];
+}
+
+static inline void txb_put(struct snicd_lcore *lc, struct snicd_txb *tb, struct rte_mbuf *m,
+			   const struct snic_dest *d)
+{
 	if (unlikely(tb->n == SNICD_TXB_MAX))
 		txb_flush(lc, tb);
 	if (!tb->dirty) {
 		tb->dirty = true;
-		lc->dirty[lc->ndirty++] = (uint16_t)i;
+		lc->dirty[lc->ndirty++] = (uint16_t)(tb - lc->txb);
 	}
 	tb->pkts[tb->n] = m;
 	tb->dest[tb->n] = d;
 	tb->n++;
+}
+
+static inline void enqueue(struct snicd_lcore *lc, const struct snicd_snap *s, struct rte_mbuf *m,
+			   const struct snic_dest *d)
+{
+	struct snicd_txb *tb = dest_txb(lc, s, d);
+
+	if (unlikely(!tb)) {
+		lc->no_port++;
+		refuse(lc, m, d);
+		return;
+	}
+	txb_put(lc, tb, m, d);
 }
 
 /* --- VLAN actions and fan-out ------------------------------------------------------- */
@@ -269,17 +293,47 @@ static void deliver_many(struct snicd_lcore *lc, const struct snicd_snap *s, str
 		deliver_own(lc, s, m, &d[n - 1]);
 }
 
+/*
+ * The last destination's tx buffer, for the run of frames that follow it to
+ * the same vport and queue (one burst, one snapshot).
+ */
+struct txcache {
+	uint32_t key; /* vport << 16 | queue, or UINT32_MAX */
+	struct snicd_txb *tb;
+};
+
+/* One destination, the frame as it is: the common unicast case. */
+static inline void deliver_one(struct snicd_lcore *lc, const struct snicd_snap *s,
+			       struct txcache *c, struct rte_mbuf *m, const struct snic_dest *d)
+{
+	uint32_t key = (uint32_t)d->vport << 16 | d->queue;
+
+	if (key != c->key) {
+		c->key = key;
+		c->tb = dest_txb(lc, s, d);
+	}
+	if (likely(c->tb)) {
+		txb_put(lc, c->tb, m, d);
+	} else {
+		lc->no_port++;
+		refuse(lc, m, d);
+	}
+}
+
 static void fanout(struct snicd_lcore *lc, const struct snicd_snap *s, unsigned nd)
 {
 	struct snicd_burst *b = &lc->b;
 	const struct snic_dest *d = lc->dests, *end = d + nd;
+	struct txcache c = {.key = UINT32_MAX};
 
 	for (unsigned f = 0; f < b->n; f++) {
 		const struct snic_dest *first = d;
 
 		while (d < end && d->frame == f)
 			d++;
-		if (d == first)
+		if (d == first + 1 && first->vlan_action == SNIC_VLAN_KEEP)
+			deliver_one(lc, s, &c, b->pkts[f], first);
+		else if (d == first)
 			b->free[b->nfree++] = b->pkts[f];
 		else if (d == first + 1)
 			deliver_own(lc, s, b->pkts[f], first);
@@ -319,20 +373,22 @@ static void burst_frames(struct snicd_lcore *lc, const struct snicd_rxq *q)
 	lc->pctr[q->port].csum += fixed;
 }
 
-static void poll_rxq(struct snicd_lcore *lc, const struct snicd_snap *s, const struct snicd_rxq *q)
+/* Returns how many frames it received. */
+static unsigned poll_rxq(struct snicd_lcore *lc, const struct snicd_snap *s,
+			 const struct snicd_rxq *q)
 {
 	struct snicd_burst *b = &lc->b;
 	unsigned nd;
 
 	b->n = rte_eth_rx_burst(q->port_id, q->queue, b->pkts, SNICD_BURST);
 	if (!b->n)
-		return;
+		return 0;
 	lc->pctr[q->port].rx += b->n;
 	b->sender = s->port_vport[q->port];
 	if (unlikely(b->sender == SNICD_VPORT_DETACHED)) {
 		lc->pctr[q->port].detached += b->n;
 		rte_pktmbuf_free_bulk(b->pkts, b->n);
-		return;
+		return b->n;
 	}
 	burst_frames(lc, q);
 	if (b->sender == SNIC_VPORT_WIRE)
@@ -344,20 +400,48 @@ static void poll_rxq(struct snicd_lcore *lc, const struct snicd_snap *s, const s
 	flush_all(lc);
 	if (unlikely(b->lost))
 		settle(lc, nd);
+	return b->n;
+}
+
+/* A round found no frame: sleep once the lcore has been idle long enough. */
+static void idle(struct snicd_lcore *lc, uint64_t *since)
+{
+	struct snicd *d = lc->d;
+	uint64_t now;
+
+	if (!d->idle_sleep_us)
+		return;
+	now = rte_get_tsc_cycles();
+	if (!*since)
+		*since = now;
+	if (now - *since < lc->idle_tsc)
+		return;
+	rte_rcu_qsbr_thread_offline(d->rcu, lc->idx);
+	rte_delay_us_sleep(d->idle_sleep_us);
+	rte_rcu_qsbr_thread_online(d->rcu, lc->idx);
 }
 
 int snicd_lcore_main(void *arg)
 {
 	struct snicd_lcore *lc = arg;
 	struct snicd *d = lc->d;
+	uint64_t idle_since = 0;
 
+	/* A sleep ends when asked, not up to 50 us later. */
+	prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
+	lc->idle_tsc = rte_get_tsc_hz() * SNICD_IDLE_POLL_US / 1000000;
 	rte_rcu_qsbr_thread_online(d->rcu, lc->idx);
 	while (!__atomic_load_n(&d->stop, __ATOMIC_RELAXED)) {
 		const struct snicd_snap *s = __atomic_load_n(&d->snap, __ATOMIC_ACQUIRE);
+		unsigned got = 0;
 
 		for (unsigned i = 0; i < lc->nrxq; i++)
-			poll_rxq(lc, s, &lc->rxq[i]);
+			got += poll_rxq(lc, s, &lc->rxq[i]);
 		rte_rcu_qsbr_quiescent(d->rcu, lc->idx);
+		if (likely(got))
+			idle_since = 0;
+		else
+			idle(lc, &idle_since);
 	}
 	rte_rcu_qsbr_thread_offline(d->rcu, lc->idx);
 	return 0;

@@ -2,15 +2,17 @@
 /*
  * snicd: the live data plane of snic.
  *
- *	snicd -c FILE [--socket PATH] [--lcores LIST] [-- EAL args]
+ *	snicd -c FILE [--socket PATH] [--lcores LIST] [--idle-sleep US] [-- EAL args]
  *
  * Without EAL args snicd runs the EAL without hugepages and without
  * touching PCI (`--no-huge -m 512 --no-pci --no-shconf --file-prefix
  * snicd-PID`; --no-pci is left out when a port is a PCI address), so it
  * starts as root on any Linux machine. The main lcore is the control
  * thread (config, control socket, statistics); every other lcore polls
- * ports. SIGINT or SIGTERM stops polling, drains, prints the final counters
- * and frees everything.
+ * ports; one that finds no frame for a while sleeps --idle-sleep
+ * microseconds between polls (see dataplane.c; 0 polls without pause).
+ * SIGINT or SIGTERM stops polling, drains, prints the final counters and
+ * frees everything.
  *
  * Exit status: 0 after a clean stop, 1 when the final counters fail their
  * conservation checks, 2 when snicd can't start (usage, config, EAL, port).
@@ -30,6 +32,7 @@
 #include "config.h"
 #include "snicd_impl.h"
 #ifdef SNICD_HAVE_CTL
+#include "balance.h"
 #include "ctl.h"
 #endif
 
@@ -45,7 +48,8 @@ struct opts {
 	const char *config;
 	const char *socket;
 	const char *lcores;
-	int eal_argc; /* args after "--" */
+	int idle_sleep; /* -1: the default */
+	int eal_argc;	/* args after "--" */
 	char **eal_argv;
 };
 
@@ -59,14 +63,34 @@ static void on_signal(int sig)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: snicd -c FILE [--socket PATH] [--lcores LIST] [-- EAL args]\n"
-		"  -c, --config FILE   the NIC and its ports (see docs/config.md)\n"
-		"  -s, --socket PATH   control socket (default %s)\n"
-		"  -l, --lcores LIST   EAL lcores: the first is the control thread, the\n"
-		"                      others poll ports (e.g. 0@0,1@0)\n"
+		"usage: snicd -c FILE [--socket PATH] [--lcores LIST] [--idle-sleep US]\n"
+		"             [-- EAL args]\n"
+		"  -c, --config FILE     the NIC and its ports (see docs/config.md)\n"
+		"  -s, --socket PATH     control socket (default %s)\n"
+		"  -l, --lcores LIST     EAL lcores: the first is the control thread, the\n"
+		"                        others poll ports (e.g. 0@0,1@0)\n"
+		"  -i, --idle-sleep US   a data lcore that found no frame for %u us\n"
+		"                        sleeps US between polls (default %u, at most %u;\n"
+		"                        0 polls without pause)\n"
 		"  EAL args replace the defaults: --no-huge -m 512 --no-pci --no-shconf\n"
 		"  --file-prefix snicd-PID\n",
-		SOCKET_DEFAULT);
+		SOCKET_DEFAULT, SNICD_IDLE_POLL_US, SNICD_IDLE_SLEEP_US, SNICD_IDLE_SLEEP_MAX);
+}
+
+/* Microseconds, 0..SNICD_IDLE_SLEEP_MAX; -1 after saying what is wrong. */
+static int parse_idle_sleep(const char *arg)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(arg, &end, 10);
+	if (errno || end == arg || *end || arg[0] == '-' || v > SNICD_IDLE_SLEEP_MAX) {
+		fprintf(stderr, "snicd: --idle-sleep '%s': microseconds, 0..%u\n", arg,
+			SNICD_IDLE_SLEEP_MAX);
+		return -1;
+	}
+	return (int)v;
 }
 
 static int parse_args(int argc, char **argv, struct opts *o)
@@ -75,13 +99,15 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{"config", required_argument, NULL, 'c'},
 		{"socket", required_argument, NULL, 's'},
 		{"lcores", required_argument, NULL, 'l'},
+		{"idle-sleep", required_argument, NULL, 'i'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
 
 	memset(o, 0, sizeof(*o));
-	while ((c = getopt_long(argc, argv, "+c:s:l:h", longs, NULL)) != -1) {
+	o->idle_sleep = -1;
+	while ((c = getopt_long(argc, argv, "+c:s:l:i:h", longs, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			o->config = optarg;
@@ -91,6 +117,11 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			break;
 		case 'l':
 			o->lcores = optarg;
+			break;
+		case 'i':
+			o->idle_sleep = parse_idle_sleep(optarg);
+			if (o->idle_sleep < 0)
+				return 2;
 			break;
 		case 'h':
 			usage(stdout);
@@ -219,8 +250,12 @@ static int control_loop(struct snicd *d, const char *socket)
 		poll(NULL, 0, POLL_MS);
 #endif
 		snicd_reclaim(d, false);
+#ifdef SNICD_HAVE_CTL
+		snicd_balance_poll(d);
+#endif
 	}
 #ifdef SNICD_HAVE_CTL
+	snicd_balance_free();
 	snicd_ctl_close(ctl);
 #endif
 	return 0;
@@ -246,12 +281,20 @@ static int run(const struct opts *o, struct snic_config *conf)
 		fprintf(stderr, "snicd: %s\n", err.msg);
 		return 2;
 	}
+	if (o->idle_sleep >= 0)
+		d->idle_sleep_us = (unsigned)o->idle_sleep;
 	if (snicd_start(d, &err)) {
 		fprintf(stderr, "snicd: %s\n", err.msg);
 		snicd_free(d);
 		return 2;
 	}
 	print_ports(d);
+#ifdef SNICD_HAVE_CTL
+	if (conf->balance_policy &&
+	    snicd_balance_set(d, conf->balance_policy,
+			      (uint32_t)(conf->balance_period_ns / 1000000u), &err))
+		fprintf(stderr, "snicd: balance: %s\n", err.msg);
+#endif
 	rc = control_loop(d, o->socket ? o->socket : SOCKET_DEFAULT) ? 2 : 0;
 	snicd_stop(d);
 	if (stop_signal)

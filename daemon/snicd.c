@@ -66,6 +66,7 @@ int snicd_new(struct snic_config *conf, struct snicd **out, struct snic_err *err
 		return snic_errf(err, -ENOMEM, "snicd: out of memory");
 	}
 	d->conf = conf;
+	d->idle_sleep_us = SNICD_IDLE_SLEEP_US;
 	clock_init(d);
 	rc = snicd_ports_init(d, err);
 	if (!rc)

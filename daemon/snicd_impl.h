@@ -44,6 +44,9 @@
 #define SNICD_RETIRED_MAX    16 /* snapshots waiting for their grace period */
 #define SNICD_PORT_NONE	     0xffffu
 #define SNICD_VPORT_DETACHED 0xfffeu /* a VF port whose VF does not exist now */
+#define SNICD_IDLE_POLL_US   200     /* an lcore polls this long after a frame... */
+#define SNICD_IDLE_SLEEP_US  10	     /* ... then sleeps this long between rounds */
+#define SNICD_IDLE_SLEEP_MAX 10000   /* the most --idle-sleep takes */
 
 enum snicd_role {
 	SNICD_ROLE_UPLINK,
@@ -134,6 +137,7 @@ struct snicd_lcore {
 	unsigned ndirty;
 	struct snic_dest *dests;
 	unsigned cap;
+	uint64_t idle_tsc; /* SNICD_IDLE_POLL_US in TSC cycles */
 	struct snicd_burst b;
 };
 
@@ -156,7 +160,8 @@ struct snicd {
 	unsigned nlcores;
 	struct snicd_lcore **lc;
 	bool running;
-	bool stop; /* atomic: data lcores quit */
+	bool stop;		/* atomic: data lcores quit */
+	unsigned idle_sleep_us; /* sleep of an idle lcore; 0: poll without pause */
 	uint64_t start_tsc;
 	uint64_t ns_mult; /* ns = tsc * ns_mult >> 32 */
 };
