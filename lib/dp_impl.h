@@ -31,10 +31,12 @@ struct dp_frame {
 	uint8_t push;		     /* the VLAN is not in the bytes: a port VLAN sender's */
 	uint8_t dflags;		     /* SNIC_DEST_* every local copy carries */
 	uint8_t has_key;	     /* key is built */
-	uint8_t has_hash;	     /* hval (inline) or hjob (deferred) is set */
-	const struct snic_rss *hrss; /* the conf hval or hjob is for */
+	uint8_t has_hash;	     /* hval is set */
+	uint8_t has_job;	     /* hjob is set */
+	const struct snic_rss *hrss; /* the conf hval was computed with */
+	const struct snic_rss *jrss; /* the conf of hjob */
 	uint32_t hval;
-	uint32_t hjob;			/* its job in the struct dp_defer */
+	uint32_t hjob;			/* its hash's job in the struct dp_defer */
 	const struct snic_fdb_ent *fdb; /* snic_rx: a unicast frame's FDB entry, or NULL */
 	const struct snic_crule *rule;	/* the rule of pool rpool that key matches */
 	uint16_t rpool;			/* DP_NO_POOL: no rule looked up yet */

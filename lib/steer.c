@@ -47,6 +47,7 @@ void dp_frame_init(struct dp_frame *fr, const struct snic_cfg *cfg, const uint8_
 	fr->dflags = 0;
 	fr->has_key = 0;
 	fr->has_hash = 0;
+	fr->has_job = 0;
 	fr->rpool = DP_NO_POOL;
 }
 
@@ -143,15 +144,15 @@ static void defer_rss(struct dp_defer *df, struct dp_frame *fr, const struct sni
 {
 	struct dp_pend *p = &df->pend[df->npend++];
 
-	if (!fr->has_hash || fr->hrss != rss) {
+	if (!fr->has_job || fr->jrss != rss) {
 		unsigned j = df->njob++;
 
 		df->rss[j] = rss;
 		df->inp[j] = df->in[j];
 		df->len[j] = (uint8_t)snic_rss_prepare(rss, &fr->pkt, df->in[j]);
 		fr->hjob = j;
-		fr->hrss = rss;
-		fr->has_hash = 1;
+		fr->jrss = rss;
+		fr->has_job = 1;
 	}
 	p->d = d;
 	p->rc = rc;

@@ -172,10 +172,10 @@ void snic_rss_hash_prepared(const struct snic_rss *r, uint8_t *const *in, const 
 
 /*
  * The hashes of @n parsed frames: hashes[i] = snic_rss_hash(r, pkts[i]).
- * All inputs are built first, then those of one length are hashed together
- * (snic_toeplitz_bulk), which costs less per frame than snic_rss_hash() once
- * a burst holds a few frames of each kind. Data path: no allocation, no
- * lock; @pkts and @hashes may hold any number of entries.
+ * All inputs are built first, then hashed together (snic_toeplitz_bulk, at
+ * the longest input's length: zero bytes after an input do not change its
+ * Toeplitz hash), which costs less per frame than snic_rss_hash() from a
+ * few frames on. Data path: no allocation, no lock; @n may be any number.
  */
 void snic_rss_hash_burst(const struct snic_rss *r, const struct snic_pkt *const *pkts, unsigned n,
 			 uint32_t *hashes);
