@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "snic/ctr.h"
 #include "snic/dp.h"
 #include "snic/parse.h"
 
@@ -151,6 +152,29 @@ static inline bool dp_is_bcast(const uint8_t *m)
 static inline void dp_drop(struct snic_dirctr *dir, enum snic_drop why)
 {
 	dir->drop[why]++;
+}
+
+/* A copy delivered to a queue of a pool. */
+static inline void dp_count_queue(struct snic_ctr *ctr, const struct snic_dest *d, uint32_t len)
+{
+	struct snic_qctr *q = snic_ctr_queue(ctr, d->vport, d->queue);
+
+	q->frames++;
+	q->bytes += len;
+	if (d->flags & (SNIC_DEST_BCAST | SNIC_DEST_MCAST | SNIC_DEST_LOOPBACK)) {
+		q->bcast += !!(d->flags & SNIC_DEST_BCAST);
+		q->mcast += !!(d->flags & SNIC_DEST_MCAST);
+		q->loopback += !!(d->flags & SNIC_DEST_LOOPBACK);
+	}
+}
+
+/* A copy RSS spread, by bucket: @bucket is bctx << 16 | RETA index. */
+static inline void dp_count_bucket(struct snic_ctr *ctr, uint32_t bucket, uint32_t len)
+{
+	struct snic_bctr *b = snic_ctr_bucket(ctr, bucket >> 16, bucket & 0xffff);
+
+	b->frames++;
+	b->bytes += len;
 }
 
 #endif

@@ -324,36 +324,42 @@ bool snic_flow_match(const struct snic_flow_rule *r, const struct snic_pkt *pkt)
 void snic_fkey_build(struct snic_fkey *k, const struct snic_pkt *pkt)
 {
 	const struct snic_hdr *h = &pkt->outer;
+	bool ip = h->l3 == SNIC_L3_IPV4 || h->l3 == SNIC_L3_IPV6;
 	unsigned meta = 0;
 
-	memset(k, 0, sizeof(*k));
+	/* Every byte written once, at fixed sizes: the parser leaves l4_proto,
+	 * sport and dport 0 where they do not apply and zeroes bytes 4..15 of
+	 * an IPv4 address (parse.h). */
 	memcpy(k->dmac, h->dmac, 6);
 	k->ethertype = h->ethertype;
-	if (h->n_vlan) {
+	k->vlan_tci = h->n_vlan ? h->vlan_tci[0] : 0;
+	k->l4_proto = h->l4_proto;
+	memset(k->pad, 0, sizeof(k->pad));
+	k->sport = h->sport;
+	k->dport = h->dport;
+	k->vni = 0;
+	k->teid = 0;
+	k->pad2 = 0;
+	if (h->n_vlan)
 		meta |= SNIC_FK_VLAN;
-		k->vlan_tci = h->vlan_tci[0];
+	if (ip) {
+		meta |= SNIC_FK_IP | (h->l3 == SNIC_L3_IPV4 ? SNIC_FK_IPV4 : SNIC_FK_IPV6);
+		memcpy(k->ip_src, h->ip_src, 16);
+		memcpy(k->ip_dst, h->ip_dst, 16);
+	} else {
+		memset(k->ip_src, 0, 16);
+		memset(k->ip_dst, 0, 16);
 	}
-	if (h->l3 == SNIC_L3_IPV4 || h->l3 == SNIC_L3_IPV6) {
-		bool v4 = h->l3 == SNIC_L3_IPV4;
-
-		meta |= SNIC_FK_IP | (v4 ? SNIC_FK_IPV4 : SNIC_FK_IPV6);
-		k->l4_proto = h->l4_proto;
-		memcpy(k->ip_src, h->ip_src, v4 ? 4 : 16);
-		memcpy(k->ip_dst, h->ip_dst, v4 ? 4 : 16);
-	}
-	if (h->flags & SNIC_HF_L4) {
+	if (h->flags & SNIC_HF_L4)
 		meta |= SNIC_FK_L4;
-		k->sport = h->sport;
-		k->dport = h->dport;
-	}
-	if (pkt->tun_id_valid &&
-	    (pkt->tunnel == SNIC_TUN_VXLAN || pkt->tunnel == SNIC_TUN_GENEVE)) {
-		meta |= SNIC_FK_VNI;
-		k->vni = pkt->tun_id;
-	}
-	if (pkt->tun_id_valid && pkt->tunnel == SNIC_TUN_GTPU) {
-		meta |= SNIC_FK_TEID;
-		k->teid = pkt->tun_id;
+	if (pkt->tun_id_valid) {
+		if (pkt->tunnel == SNIC_TUN_VXLAN || pkt->tunnel == SNIC_TUN_GENEVE) {
+			meta |= SNIC_FK_VNI;
+			k->vni = pkt->tun_id;
+		} else if (pkt->tunnel == SNIC_TUN_GTPU) {
+			meta |= SNIC_FK_TEID;
+			k->teid = pkt->tun_id;
+		}
 	}
 	k->meta = (uint16_t)meta;
 }

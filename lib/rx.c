@@ -130,6 +130,66 @@ static void rx_rules(const struct snic_cfg *cfg, struct dp_frame *fr, unsigned m
 }
 
 /*
+ * The common case in few steps: a frame whose one candidate pool takes it
+ * (link up, its VLAN filter passes with nothing to push, it fits) and
+ * spreads it by RSS, or sends it to a queue by a flow rule without a mark.
+ * The same destination and counters as dp_pool_only(), which takes every
+ * other frame: returns false then, having changed nothing. Needs deferred
+ * RSS (no steering hook) and room for the destination.
+ */
+static bool rx_fast(const struct snic_cfg *cfg, struct snic_ctr *ctr, struct dp_frame *fr,
+		    struct snic_dest *d, struct dp_defer *df)
+{
+	unsigned p = fr->only;
+	const struct snic_pool *pl = &cfg->pool[p];
+	const struct snic_crule *r = NULL;
+	struct dp_pend *pend;
+	unsigned j;
+
+	if (!pl->rx_on || pl->pvlan || pl->no_rss || fr->len > fr->limit)
+		return false;
+	if (fr->vid != SNIC_VID_NONE && !pl->vlan_any &&
+	    !snic_vlan_test(&cfg->vlan[p * SNIC_VLAN_WORDS], fr->vid))
+		return false;
+	if (pl->nrules) {
+		if (fr->rpool != p)
+			return false;
+		r = fr->rule;
+		if (r && (r->action != SNIC_ACT_QUEUE || (r->flags & SNIC_FLOW_F_MARK)))
+			return false;
+	}
+	d->frame = fr->idx;
+	d->vport = (uint16_t)p;
+	d->mark = 0;
+	d->vlan_tci = 0;
+	d->vlan_tpid = 0;
+	d->vlan_action = SNIC_VLAN_KEEP;
+	ctr->rx.delivered++;
+	if (r) {
+		d->queue = r->queue;
+		d->hash = 0;
+		d->flags = (uint8_t)(fr->dflags | SNIC_DEST_RULE);
+		d->rule = r->slot;
+		dp_count_queue(ctr, d, fr->len);
+		ctr->rule_hits[r->slot]++;
+		return true;
+	}
+	d->flags = fr->dflags;
+	d->rule = 0;
+	j = df->njob++;
+	df->rss[j] = pl->rss;
+	df->inp[j] = df->in[j];
+	df->len[j] = (uint8_t)snic_rss_prepare(pl->rss, &fr->pkt, df->in[j]);
+	pend = &df->pend[df->npend++];
+	pend->d = d;
+	pend->rc = pl->rconf;
+	pend->len = fr->len;
+	pend->job = (uint16_t)j;
+	pend->bctx = pl->bctx;
+	return true;
+}
+
+/*
  * In chunks of DP_BURST frames: parse them all, switch them one by one
  * (copies RSS spreads wait in @df), then hash the waiting ones together.
  * With a steering hook, which sees each copy's hash, copies are hashed as
@@ -164,6 +224,10 @@ unsigned snic_rx(const struct snic_cfg *cfg, struct snic_ctr *ctr, const struct 
 			if (df && df->npend + DP_MAX_OUT > DP_DEFER_MAX)
 				dp_defer_flush(cfg, ctr, df);
 			if (fr[k].only != DP_NO_POOL) {
+				if (df && n < cap && rx_fast(cfg, ctr, &fr[k], dests + n, df)) {
+					n++;
+					continue;
+				}
 				n += dp_pool_only(cfg, ctr, &fr[k], fr[k].only, dests + n, cap - n,
 						  df);
 				continue;

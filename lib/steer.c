@@ -319,25 +319,6 @@ void dp_mcast(const struct snic_cfg *cfg, struct dp_frame *fr, unsigned skip, st
 
 /* --- Accounting -------------------------------------------------------------------- */
 
-static void count_queue(struct snic_ctr *ctr, const struct snic_dest *d, uint32_t len)
-{
-	struct snic_qctr *q = snic_ctr_queue(ctr, d->vport, d->queue);
-
-	q->frames++;
-	q->bytes += len;
-	q->bcast += !!(d->flags & SNIC_DEST_BCAST);
-	q->mcast += !!(d->flags & SNIC_DEST_MCAST);
-	q->loopback += !!(d->flags & SNIC_DEST_LOOPBACK);
-}
-
-static void count_bucket(struct snic_ctr *ctr, uint32_t bucket, uint32_t len)
-{
-	struct snic_bctr *b = snic_ctr_bucket(ctr, bucket >> 16, bucket & 0xffff);
-
-	b->frames++;
-	b->bytes += len;
-}
-
 /* A deferred copy's queue and bucket are counted by dp_defer_flush. */
 static void count_dest(struct snic_ctr *ctr, const struct dp_frame *fr, const struct snic_dest *d,
 		       const struct dp_aux *a)
@@ -345,9 +326,9 @@ static void count_dest(struct snic_ctr *ctr, const struct dp_frame *fr, const st
 	if (d->vport == SNIC_VPORT_WIRE)
 		return;
 	if (a->bucket != DP_DEFERRED) {
-		count_queue(ctr, d, fr->len);
+		dp_count_queue(ctr, d, fr->len);
 		if (a->bucket != DP_NONE)
-			count_bucket(ctr, a->bucket, fr->len);
+			dp_count_bucket(ctr, a->bucket, fr->len);
 	}
 	if (a->slot != DP_NO_SLOT)
 		ctr->rule_hits[a->slot]++;
@@ -439,8 +420,8 @@ void dp_defer_flush(const struct snic_cfg *cfg, struct snic_ctr *ctr, struct dp_
 
 		d->hash = df->hash[p->job];
 		pool_rss(&cfg->pool[d->vport], p->rc, p->bctx, d, &a);
-		count_queue(ctr, d, p->len);
-		count_bucket(ctr, a.bucket, p->len);
+		dp_count_queue(ctr, d, p->len);
+		dp_count_bucket(ctr, a.bucket, p->len);
 	}
 	df->njob = 0;
 	df->npend = 0;
