@@ -21,6 +21,10 @@
 
 #include "cfg.h"
 
+/* Shared by the data path's files only: bound inside libsnic, called
+ * directly. */
+#define DP_HIDDEN __attribute__((visibility("hidden")))
+
 struct dp_frame {
 	const uint8_t *data;
 	uint32_t len;
@@ -119,30 +123,35 @@ struct dp_out {
 };
 
 /* Parse @data and note its VLAN as the switch sees it. */
-void dp_frame_init(struct dp_frame *fr, const struct snic_cfg *cfg, const uint8_t *data,
-		   uint32_t len, uint32_t idx);
+DP_HIDDEN void dp_frame_init(struct dp_frame *fr, const struct snic_cfg *cfg, const uint8_t *data,
+			     uint32_t len, uint32_t idx);
 
 /* Offer a copy of the frame to @pool: a destination or a refusal. */
-void dp_pool(const struct snic_cfg *cfg, struct dp_frame *fr, unsigned pool, struct dp_out *o);
+DP_HIDDEN void dp_pool(const struct snic_cfg *cfg, struct dp_frame *fr, unsigned pool,
+		       struct dp_out *o);
 
 /* A frame from the wire with the one candidate @p: dp_pool() then
  * dp_finish() on ctr->rx, at less cost. @room destinations fit at @d;
  * returns how many it wrote (0 or 1). */
-unsigned dp_pool_only(const struct snic_cfg *cfg, struct snic_ctr *ctr, struct dp_frame *fr,
-		      unsigned p, struct snic_dest *d, unsigned room, struct dp_defer *df);
+DP_HIDDEN unsigned dp_pool_only(const struct snic_cfg *cfg, struct snic_ctr *ctr,
+				struct dp_frame *fr, unsigned p, struct snic_dest *d, unsigned room,
+				struct dp_defer *df);
 
 /* Multicast candidates: joined pools and pools taking every multicast, in
  * pool order, skipping @skip (the sender, or SNIC_VPORT_WIRE). */
-void dp_mcast(const struct snic_cfg *cfg, struct dp_frame *fr, unsigned skip, struct dp_out *o);
+DP_HIDDEN void dp_mcast(const struct snic_cfg *cfg, struct dp_frame *fr, unsigned skip,
+			struct dp_out *o);
 
 /* Hash the deferred copies, choose their queues, count them; @df is then
  * empty. */
-void dp_defer_flush(const struct snic_cfg *cfg, struct snic_ctr *ctr, struct dp_defer *df);
+DP_HIDDEN void dp_defer_flush(const struct snic_cfg *cfg, struct snic_ctr *ctr,
+			      struct dp_defer *df);
 
 /* Account the frame in @dir and the pools; returns how many destinations
  * it keeps (0 when dropped). */
-unsigned dp_finish(const struct snic_cfg *cfg, struct snic_ctr *ctr, struct snic_dirctr *dir,
-		   const struct dp_frame *fr, const struct dp_out *o);
+DP_HIDDEN unsigned dp_finish(const struct snic_cfg *cfg, struct snic_ctr *ctr,
+			     struct snic_dirctr *dir, const struct dp_frame *fr,
+			     const struct dp_out *o);
 
 static inline bool dp_is_bcast(const uint8_t *m)
 {

@@ -553,7 +553,8 @@ static int parse_tunnel(const uint8_t *f, struct snic_pkt *pkt)
  * other. Any other frame returns false with @h untouched and takes the full
  * path. tests/unit/test_parse.c compares the two on random frames.
  */
-static bool fast_l4_ok(const uint8_t *l4, uint32_t avail, uint8_t proto)
+static inline __attribute__((always_inline)) bool fast_l4_ok(const uint8_t *l4, uint32_t avail,
+							     uint8_t proto)
 {
 	if (proto == PROTO_TCP)
 		return avail >= TCP_HLEN && l4[12] >> 4 >= 5 &&
@@ -563,8 +564,9 @@ static bool fast_l4_ok(const uint8_t *l4, uint32_t avail, uint8_t proto)
 	return false;
 }
 
-static void fast_record(const uint8_t *f, uint32_t l3_off, uint32_t l4_off, uint32_t l3_end,
-			uint8_t proto, struct snic_hdr *h)
+static inline __attribute__((always_inline)) void fast_record(const uint8_t *f, uint32_t l3_off,
+							      uint32_t l4_off, uint32_t l3_end,
+							      uint8_t proto, struct snic_hdr *h)
 {
 	h->l2_off = 0;
 	h->l3_off = (uint16_t)l3_off;
