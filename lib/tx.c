@@ -47,7 +47,7 @@ static int tx_spoofed(const struct snic_cfg *cfg, const struct snic_pool *pl, un
 
 	if (smac[0] & 1)
 		return 1;
-	if (pl->pvlan && fr->pkt.outer.n_vlan)
+	if (pl->pvlan && fr->pkt->outer.n_vlan)
 		return 1;
 	if (!pl->spoofchk)
 		return 0;
@@ -221,7 +221,7 @@ unsigned snic_tx(const struct snic_cfg *cfg, struct snic_ctr *ctr, unsigned vpor
 			dp_drop(dir, SNIC_DROP_MALFORMED);
 			continue;
 		}
-		dp_frame_init(&fr, cfg, frames[i].data, frames[i].len, i);
+		dp_frame_init(&fr, cfg, frames[i].data, frames[i].len, i, NULL);
 		n += tx_frame(cfg, ctr, vport, &fr, now_ns, &o);
 	}
 	return n;
