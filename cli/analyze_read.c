@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #ifdef SNIC_HAVE_PCAP
@@ -60,6 +61,10 @@ static int capture_open(struct cli *cli, struct an_trace *t, pcap_t **out)
 
 	if (!f)
 		return cli_err(cli, "can't open trace '%s': %s", t->path, strerror(errno));
+	/* Only the reader thread touches the stream: without this, every one
+	 * of libpcap's two freads a frame would take the stream's lock, as
+	 * the process has threads. */
+	__fsetlocking(f, FSETLOCKING_BYCALLER);
 	*out = pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_NANO, errbuf);
 	if (!*out) {
 		if (f != stdin)
