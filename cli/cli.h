@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Helpers shared by the subcommands of `snic`: typed option tables with
- * generated help, strict parsers for numbers, hex and addresses, error
- * lines, and JSON output.
+ * generated help, the strict word readers of words.h as the subcommands
+ * take them, error lines, and JSON output.
  *
  * Exit statuses, the same for every subcommand: 0 success, 1 a failure
  * while running (a damaged capture, a write error), 2 a bad command line
@@ -111,13 +111,15 @@ void cli_usage(const struct cli *cli, const struct cli_spec *spec, FILE *f);
 int cli_err(const struct cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int cli_fail(const struct cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* A decimal (or 0x-prefixed hex) number in 0..max. Returns 0 or -EINVAL. */
+/* A decimal (or 0x-prefixed hex) number in 0..max (snic_word_uint).
+ * Returns 0 or -EINVAL. */
 int cli_parse_uint(const char *s, unsigned long max, unsigned long *out);
 
 /*
  * Hex bytes, "6d5a56..." or "6d:5a:56:..." as ethtool prints them, with an
- * optional "0x". Returns the byte count, -EINVAL for bad hex or -ENOSPC
- * when it is longer than @cap.
+ * optional "0x" (snic_word_hex, but for "" and "0x": no bytes). Returns
+ * the byte count, -EINVAL for bad hex or -ENOSPC when it is longer than
+ * @cap.
  */
 int cli_parse_hex(const char *s, uint8_t *out, size_t cap);
 

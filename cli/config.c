@@ -287,17 +287,14 @@ static int rd_strdup(struct rd *r, struct fy_node *n, char **out)
 
 static int rd_uint(struct rd *r, struct fy_node *n, unsigned long max, unsigned long *out)
 {
+	struct snic_err e;
 	char s[WORD_MAX];
 	int rc = rd_text(r, n, "a number", s, sizeof(s));
 
 	if (rc)
 		return rc;
-	rc = snic_word_uint(s, max, out);
-	if (rc == -ERANGE)
-		return rd_err(r, n, -ERANGE, "%s %s is out of range 0..%lu", r->kname, s, max);
-	if (rc)
-		return rd_err(r, n, -EINVAL, "%s '%s' is not a number", r->kname, s);
-	return 0;
+	rc = snic_word_uint_named(r->kname, s, max, out, &e);
+	return rc ? rd_err(r, n, rc, "%s", e.msg) : 0;
 }
 
 static int rd_mac(struct rd *r, struct fy_node *n, uint8_t mac[6])
@@ -313,12 +310,12 @@ static int rd_mac(struct rd *r, struct fy_node *n, uint8_t mac[6])
 
 static int rd_bool(struct rd *r, struct fy_node *n, bool *out)
 {
+	struct snic_err e;
 	char s[WORD_MAX];
 	int rc = rd_text(r, n, "on or off", s, sizeof(s));
 
-	if (!rc && snic_word_bool(s, out))
-		rc = rd_err(r, n, -EINVAL, "%s '%s' is not on or off (true/false, yes/no)",
-			    r->kname, s);
+	if (!rc && snic_word_bool_named(r->kname, s, out, &e))
+		rc = rd_err(r, n, -EINVAL, "%s", e.msg);
 	return rc;
 }
 
@@ -591,6 +588,7 @@ static int pf_mac(struct rd *r, void *obj, struct fy_node *v)
 	(void)obj;
 	if (rd_mac(r, v, mac))
 		return r->err->code;
+	r->cfg->pf_keys |= SNIC_CONFIG_PF_MAC;
 	return snic_pf_set_mac(r->nic, mac, &e) ? rd_lib(r, v, &e) : 0;
 }
 
@@ -602,6 +600,7 @@ static int pf_link(struct rd *r, void *obj, struct fy_node *v)
 	(void)obj;
 	if (rd_enum(r, v, links, N_OF(links), &up))
 		return r->err->code;
+	r->cfg->pf_keys |= SNIC_CONFIG_PF_LINK;
 	return snic_nic_set_link(r->nic, up, &e) ? rd_lib(r, v, &e) : 0;
 }
 
@@ -618,6 +617,7 @@ static int pf_mtu(struct rd *r, void *obj, struct fy_node *v)
 	    snic_nic_set_max_frame(r->nic, (unsigned)mtu + MTU_L2_HEADER, NULL))
 		return rd_err(r, v, -EINVAL, "mtu %lu is out of range %u..%u (%s)", mtu, MTU_MIN,
 			      max, p->name);
+	r->cfg->pf_keys |= SNIC_CONFIG_PF_MTU;
 	return 0;
 }
 

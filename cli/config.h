@@ -62,8 +62,15 @@ struct snic_config {
 	struct snic_config_port ports[SNIC_CONFIG_PORTS_MAX];
 	unsigned nctx;
 	struct snic_config_ctx ctx[SNIC_CONFIG_CTX_MAX];
-	unsigned nflows; /* flow rules the file created */
+	unsigned nflows;  /* flow rules the file created */
+	unsigned pf_keys; /* SNIC_CONFIG_PF_*: the keys of pf: the file gave */
 };
+
+/* Keys of pf: whose values the model can't tell from its defaults: snic
+ * export sets on a real NIC only what the file gave. */
+#define SNIC_CONFIG_PF_MAC  (1u << 0)
+#define SNIC_CONFIG_PF_MTU  (1u << 1)
+#define SNIC_CONFIG_PF_LINK (1u << 2)
 
 /*
  * Read @path and build the NIC it describes. @profile, when not NULL,

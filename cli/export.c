@@ -5,8 +5,9 @@
  * DEV vf N ...` (ip), `ethtool -X` and `ethtool -N` (ethtool), or testpmd's
  * `port config` and `flow create` (dpdk).
  *
- * This file reads the command line and the config, holds what each
- * profile's drivers take (the table below), and runs the emitters.
+ * This file reads the command line and the config, holds what each family
+ * of profiles' drivers take (the table below: adding a family is adding a
+ * row), and runs the emitters.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -19,8 +20,8 @@
 #include "export.h"
 
 /*
- * What each profile's drivers take. Sources, for Linux 6.1 and ethtool
- * 6.1 (Debian 12) unless noted:
+ * What each family's drivers take: one row a family. Sources, for Linux 6.1
+ * and ethtool 6.1 (Debian 12) unless noted:
  *
  * - ixgbe (82599, X550): ixgbe_ethtool.c: ixgbe_flowspec_to_flow_type takes
  *   tcp4, udp4, sctp4 and ip4 only; ixgbe_add_ethtool_fdir_entry copies
@@ -28,10 +29,11 @@
  *   that differs from the first rule's ("Only one mask supported per
  *   port"); `vf N queue Q` maps to (vf - 1) * queues per pool + Q. No
  *   FLOW_MAC_EXT, no RSS contexts. ixgbe_sriov.c:
- *   ixgbe_ndo_set_vf_rss_query_en: 82599 and X540 only. ixgbevf has no
- *   set_rxfh: a VF's key and RETA are the PF driver's (ixgbe_setup_vfreta).
- *   DPDK: ixgbe_flow.c (ntuple, fdir with mark, RSS filter); the ixgbevf
- *   PMD has no rte_flow but takes reta_update/rss_hash_update on X550.
+ *   ixgbe_ndo_set_vf_rss_query_en: 82599 and X540 only, the devices whose
+ *   VFs read the PF's key and RETA. ixgbevf has no set_rxfh: a VF's key and
+ *   RETA are the PF driver's (ixgbe_setup_vfreta). DPDK: ixgbe_flow.c
+ *   (ntuple, fdir with mark, RSS filter); the ixgbevf PMD has no rte_flow
+ *   but takes reta_update/rss_hash_update where the VF has its own (X550).
  * - ice: ice_ethtool_fdir.c: ice_set_fdir_input_set: ip4/6, tcp4/6,
  *   udp4/6, sctp4/6; "Flow director filters are not supported on VF
  *   queues"; only full or empty masks. iavf takes ethtool -X and
@@ -49,99 +51,68 @@
 #define FM_L4 (SNIC_FM_SPORT | SNIC_FM_DPORT)
 #define NT_V4 (NT_BIT(NT_IP4) | NT_BIT(NT_TCP4) | NT_BIT(NT_UDP4) | NT_BIT(NT_SCTP4))
 #define NT_V6 (NT_BIT(NT_IP6) | NT_BIT(NT_TCP6) | NT_BIT(NT_UDP6) | NT_BIT(NT_SCTP6))
+#define NT_ALL_BUT_SCTP                                                                            \
+	(NT_BIT(NT_ETHER) | NT_BIT(NT_IP4) | NT_BIT(NT_TCP4) | NT_BIT(NT_UDP4) | NT_BIT(NT_IP6) |  \
+	 NT_BIT(NT_TCP6) | NT_BIT(NT_UDP6))
 
 static const struct exp_caps caps_table[] = {
 	{
-		.profile = "generic",
+		.family = "generic",
 		.driver = "a generic driver",
 		.pmd = "a generic PMD",
-		.vf_link_state = true,
-		.nt_types = NT_BIT(NT_ETHER) | NT_V4 | NT_V6,
-		.nt_match = FM_L3 | FM_L4 | SNIC_FM_DMAC | SNIC_FM_ETHERTYPE | SNIC_FM_VLAN,
-		.nt_partial = true,
-		.nt_vf = true,
-		.nt_context = true,
-		.vf_rxfh = true,
-		.vf_query_rss = true,
-		.dp_flow = true,
-		.dp_vf_flow = true,
-		.dp_tunnel = true,
-		.dp_mark = true,
-		.dp_vf_rss = true,
+		.nt = {.types = NT_BIT(NT_ETHER) | NT_V4 | NT_V6,
+		       .match = FM_L3 | FM_L4 | SNIC_FM_DMAC | SNIC_FM_ETHERTYPE | SNIC_FM_VLAN,
+		       .partial = true,
+		       .vf = true,
+		       .context = true},
+		.vf = {.link_state = true, .query_rss = QRSS_ALL, .rxfh = true},
+		.dp = {.flow = true, .vf_flow = true, .tunnel = true, .mark = true, .vf_rss = true},
 	},
 	{
-		.profile = "ixgbe-82599",
+		.family = "ixgbe",
 		.driver = "ixgbe",
 		.pmd = "ixgbe",
-		.vf_link_state = true,
-		.nt_types = NT_V4,
-		.nt_match = FM_L3 | FM_L4 | SNIC_FM_VLAN,
-		.nt_partial = true,
-		.nt_one_mask = true,
-		.nt_vf = true,
-		.vf_query_rss = true,
-		.dp_flow = true,
-		.dp_mark = true,
+		.nt = {.types = NT_V4,
+		       .match = FM_L3 | FM_L4 | SNIC_FM_VLAN,
+		       .partial = true,
+		       .one_mask = true,
+		       .vf = true},
+		.vf = {.link_state = true, .query_rss = QRSS_SHARED},
+		.dp = {.flow = true, .mark = true, .vf_rss = true},
 	},
 	{
-		.profile = "ixgbe-x550",
-		.driver = "ixgbe",
-		.pmd = "ixgbe",
-		.vf_link_state = true,
-		.nt_types = NT_V4,
-		.nt_match = FM_L3 | FM_L4 | SNIC_FM_VLAN,
-		.nt_partial = true,
-		.nt_one_mask = true,
-		.nt_vf = true,
-		.dp_flow = true,
-		.dp_mark = true,
-		.dp_vf_rss = true,
-	},
-	{
-		.profile = "ice-e810",
+		.family = "ice",
 		.driver = "ice",
 		.pmd = "ice",
-		.vf_link_state = true,
-		.nt_types = NT_V4 | NT_V6,
-		.nt_match = FM_L3 | FM_L4,
-		.vf_rxfh = true,
-		.dp_flow = true,
-		.dp_vf_flow = true,
-		.dp_tunnel = true,
-		.dp_mark = true,
-		.dp_vf_rss = true,
+		.nt = {.types = NT_V4 | NT_V6, .match = FM_L3 | FM_L4},
+		.vf = {.link_state = true, .rxfh = true},
+		.dp = {.flow = true, .vf_flow = true, .tunnel = true, .mark = true, .vf_rss = true},
 	},
 	{
-		.profile = "mlx5",
+		.family = "mlx5",
 		.driver = "mlx5_core",
 		.pmd = "mlx5",
-		.vf_link_state = true,
-		.nt_types = NT_BIT(NT_ETHER) | NT_BIT(NT_IP4) | NT_BIT(NT_TCP4) | NT_BIT(NT_UDP4) |
-			    NT_BIT(NT_IP6) | NT_BIT(NT_TCP6) | NT_BIT(NT_UDP6),
-		.nt_match = FM_L3 | FM_L4 | SNIC_FM_DMAC | SNIC_FM_ETHERTYPE | SNIC_FM_VLAN,
-		.nt_partial = true,
-		.nt_context = true,
-		.nt_vlan_vid = true,
-		.vf_rxfh = true,
-		.dp_flow = true,
-		.dp_vf_flow = true,
-		.dp_tunnel = true,
-		.dp_mark = true,
-		.dp_vf_rss = true,
+		.nt = {.types = NT_ALL_BUT_SCTP,
+		       .match = FM_L3 | FM_L4 | SNIC_FM_DMAC | SNIC_FM_ETHERTYPE | SNIC_FM_VLAN,
+		       .partial = true,
+		       .context = true,
+		       .vlan_vid = true},
+		.vf = {.link_state = true, .rxfh = true},
+		.dp = {.flow = true, .vf_flow = true, .tunnel = true, .mark = true, .vf_rss = true},
 	},
 	{
-		.profile = "igb-82576",
+		.family = "igb",
 		.driver = "igb",
 		.pmd = "igb",
-		.dp_flow = true,
+		.dp = {.flow = true},
 	},
 	{
-		.profile = "virtio-net",
+		.family = "virtio-net",
 		.driver = "virtio_net",
 		.pmd = "virtio",
 	},
 	{
-		.profile = "ena",
+		.family = "ena",
 		.driver = "ena",
 		.pmd = "ena",
 	},
@@ -151,9 +122,13 @@ static const struct exp_caps caps_table[] = {
 
 const struct exp_caps *exp_caps_find(const char *profile)
 {
-	for (size_t i = 0; i < N_CAPS; i++)
-		if (!strcmp(caps_table[i].profile, profile))
+	for (size_t i = 0; i < N_CAPS; i++) {
+		size_t n = strlen(caps_table[i].family);
+
+		if (!strncmp(profile, caps_table[i].family, n) &&
+		    (!profile[n] || profile[n] == '-'))
 			return &caps_table[i];
+	}
 	return NULL;
 }
 
@@ -180,19 +155,30 @@ void exp_line(struct exp *x, const char *fmt, ...)
 	fputc('\n', x->out);
 }
 
+void exp_put(struct exp_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (b->off >= b->size)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(b->buf + b->off, b->size - b->off, fmt, ap);
+	va_end(ap);
+	b->off = n < 0 ? b->size : b->off + (size_t)n;
+}
+
 const char *exp_vport_name(const struct exp *x, unsigned vport, char buf[16])
 {
 	return snic_config_vport_name(x->nic, vport, buf, 16);
 }
 
-char *exp_hex(const uint8_t *b, size_t n, char *buf, size_t size)
+const struct exp_ctx *exp_ctx_find(const struct exp *x, unsigned id)
 {
-	size_t off = 0;
-
-	buf[0] = '\0';
-	for (size_t i = 0; i < n && off + 3 <= size; i++)
-		off += (size_t)snprintf(buf + off, size - off, "%02x", b[i]);
-	return buf;
+	for (unsigned i = 0; i < x->nctx; i++)
+		if (x->ctx[i].id == id)
+			return &x->ctx[i];
+	return NULL;
 }
 
 static int cmp_u16(const void *a, const void *b)
@@ -253,38 +239,28 @@ static uint32_t *count_weights(const struct snic_rss_conf *c, unsigned start, un
 	return w;
 }
 
-static void near_form(struct exp_reta *r, const char *form, unsigned bad, unsigned want)
+void exp_reta_words(const struct exp_reta *r, bool weights, struct exp_buf *b)
 {
-	r->bad = bad;
-	r->want = want;
-	snprintf(r->near, sizeof(r->near), "%s", form);
-}
-
-static void weight_words(const uint32_t *w, unsigned n, unsigned start, char *buf, size_t size)
-{
-	size_t off = (size_t)snprintf(buf, size, "weight");
-
-	for (unsigned q = 0; q < n && off < size; q++)
-		off += (size_t)snprintf(buf + off, size - off, " %u", w[q]);
-	if (start && off < size)
-		snprintf(buf + off, size - off, " start %u", start);
+	if (weights) {
+		exp_put(b, "weight");
+		for (unsigned q = 0; q < r->n; q++)
+			exp_put(b, " %u", r->w[q]);
+	} else {
+		exp_put(b, "equal %u", r->n);
+	}
+	if (r->start)
+		exp_put(b, " start %u", r->start);
 }
 
 /* The form the RETA departs from last, and where; @wt is the weight one. */
 static void nearest(struct exp_reta *r, const uint16_t *wt, unsigned eq_bad, unsigned wt_bad)
 {
-	char form[48];
+	struct exp_buf b = EXP_BUF(r->near);
+	bool weights = wt_bad >= eq_bad;
 
-	if (wt_bad >= eq_bad) {
-		weight_words(r->w, r->n, r->start, form, sizeof(form));
-		near_form(r, form, wt_bad, wt[wt_bad]);
-		return;
-	}
-	if (r->start)
-		snprintf(form, sizeof(form), "equal %u start %u", r->n, r->start);
-	else
-		snprintf(form, sizeof(form), "equal %u", r->n);
-	near_form(r, form, eq_bad, r->start + eq_bad % r->n);
+	exp_reta_words(r, weights, &b);
+	r->bad = weights ? wt_bad : eq_bad;
+	r->want = weights ? wt[wt_bad] : r->start + eq_bad % r->n;
 }
 
 int exp_reta_form(const struct snic_rss_conf *c, struct exp_reta *r)
@@ -322,23 +298,19 @@ void exp_reta_free(struct exp_reta *r)
 	r->w = NULL;
 }
 
-/* ---- confs ---- */
+/* ---- a VF's RSS ---- */
 
-void exp_vf_driver_conf(const struct exp *x, unsigned vf, struct snic_rss_conf *c)
+enum exp_vf_rss exp_vf_rss(const struct exp *x, bool own)
 {
-	struct snic_rss_conf *own = malloc(sizeof(*own));
-	unsigned nq = snic_nic_vport_queues(x->nic, vf);
-
-	snic_nic_rss_get(x->nic, snic_nic_pf_vport(x->nic), c, NULL);
-	if (own && !snic_nic_rss_get(x->nic, vf, own, NULL))
-		c->reta_size = own->reta_size;
-	free(own);
-	snic_reta_equal(c->reta, c->reta_size, nq ? nq : 1, 0, NULL);
-	c->nqueues = (uint16_t)(nq ? nq : 1);
+	if (!x->p->rss_per_pool || (x->p->quirks & SNIC_Q_VF_NO_RSS))
+		return VF_RSS_NONE;
+	return own ? VF_RSS_OWN : VF_RSS_DRIVER;
 }
 
-const char *exp_conf_diff(const struct snic_rss_conf *a, const struct snic_rss_conf *b, char *buf,
-			  size_t size)
+/* The first difference of two confs in words, or NULL when they hash
+ * alike. */
+static const char *conf_diff(const struct snic_rss_conf *a, const struct snic_rss_conf *b,
+			     char *buf, size_t size)
 {
 	if (a->hfunc != b->hfunc)
 		return "hfunc";
@@ -363,6 +335,31 @@ const char *exp_conf_diff(const struct snic_rss_conf *a, const struct snic_rss_c
 			return buf;
 		}
 	return NULL;
+}
+
+int exp_vf_driver_diff(struct exp *x, unsigned vf, char *diff, size_t size, unsigned *nq)
+{
+	struct snic_rss_conf *own = malloc(sizeof(*own)), *want = malloc(sizeof(*want));
+	unsigned q = snic_nic_vport_queues(x->nic, vf);
+	const char *d = NULL;
+	int rc = own && want ? 0 : snic_errf(x->err, -ENOMEM, "vf%u RSS: out of memory", vf);
+
+	*nq = q ? q : 1;
+	if (!rc)
+		rc = snic_nic_rss_get(x->nic, vf, own, x->err);
+	if (!rc)
+		rc = snic_nic_rss_get(x->nic, snic_nic_pf_vport(x->nic), want, x->err);
+	if (!rc) {
+		want->reta_size = own->reta_size;
+		want->nqueues = (uint16_t)*nq;
+		snic_reta_equal(want->reta, want->reta_size, *nq, 0, NULL);
+		d = conf_diff(own, want, diff, size);
+	}
+	if (d && d != diff)
+		snprintf(diff, size, "%s", d);
+	free(own);
+	free(want);
+	return rc ? rc : d != NULL;
 }
 
 /* ---- the command line ---- */
@@ -490,6 +487,38 @@ static int load_rules(struct exp *x)
 	return 0;
 }
 
+/* The name the file gave context @id, or "". */
+static const char *ctx_name(const struct snic_config *cfg, unsigned id)
+{
+	for (unsigned i = 0; i < cfg->nctx; i++)
+		if (cfg->ctx[i].id == id)
+			return cfg->ctx[i].name;
+	return "";
+}
+
+static int load_contexts(struct exp *x)
+{
+	unsigned n = snic_nic_rss_ctx_list(x->nic, NULL, 0);
+	unsigned *ids = calloc(n ? n : 1, sizeof(*ids));
+	int rc = 0;
+
+	x->ctx = calloc(n ? n : 1, sizeof(*x->ctx));
+	if (!ids || !x->ctx)
+		rc = snic_errf(x->err, -ENOMEM, "RSS contexts: out of memory");
+	else
+		snic_nic_rss_ctx_list(x->nic, ids, n);
+	for (unsigned i = 0; !rc && i < n; i++) {
+		struct exp_ctx *c = &x->ctx[i];
+
+		c->id = ids[i];
+		c->name = ctx_name(x->cfg, c->id);
+		rc = snic_nic_rss_ctx_get(x->nic, c->id, &c->vport, &c->conf, x->err);
+		x->nctx += !rc;
+	}
+	free(ids);
+	return rc;
+}
+
 /* The file name in a comment: printable bytes only. */
 static void header(struct exp *x, const char *path)
 {
@@ -567,43 +596,13 @@ static int emit(struct cli *cli, struct exp *x, const char *path)
 	return rc ? cli_err(cli, "%s", x->err->msg) : CLI_EXIT_OK;
 }
 
-/* Largest config read, as the config reader's own limit. */
-#define EXP_FILE_MAX (16u << 20)
-
-/* The whole of @path into *text (NUL-terminated). */
-static int slurp(struct cli *cli, const char *path, char **text, size_t *len)
+/* x->dev and the VFs' prefix from the options. */
+static void name_devs(struct exp *x, const struct export_opts *o)
 {
-	FILE *f = fopen(path, "rb");
-	size_t cap = 0, n = 0;
-	char *buf = NULL, *nb;
-
-	if (!f)
-		return cli_err(cli, "%s: %s", path, strerror(errno));
-	for (;;) {
-		if (n + 1 >= cap) {
-			cap = cap ? cap * 2 : 1 << 16;
-			nb = cap <= EXP_FILE_MAX * 2 ? realloc(buf, cap) : NULL;
-			if (!nb)
-				break;
-			buf = nb;
-		}
-		size_t got = fread(buf + n, 1, cap - n - 1, f);
-
-		n += got;
-		if (!got)
-			break;
-	}
-	if (ferror(f) || n > EXP_FILE_MAX || !buf) {
-		fclose(f);
-		free(buf);
-		return cli_err(cli, "%s: %s", path,
-			       n > EXP_FILE_MAX ? "larger than 16 MiB" : "can't be read");
-	}
-	fclose(f);
-	buf[n] = '\0';
-	*text = buf;
-	*len = n;
-	return 0;
+	x->dev = o->dev ? o->dev : "";
+	snprintf(x->vf_prefix, sizeof(x->vf_prefix), "%s", o->vf_dev ? o->vf_dev : "");
+	if (!o->vf_dev && strlen(x->dev) <= IFNAME_MAX - 4)
+		snprintf(x->vf_prefix, sizeof(x->vf_prefix), "%sv", x->dev);
 }
 
 static int export_config(struct cli *cli, const struct export_opts *o, unsigned fmts)
@@ -611,35 +610,25 @@ static int export_config(struct cli *cli, const struct export_opts *o, unsigned 
 	struct snic_err err = {0};
 	struct snic_config *cfg;
 	struct exp x = {.err = &err, .formats = fmts, .port = o->port};
-	char *text = NULL;
-	size_t len = 0;
 	int rc;
 
-	if (slurp(cli, o->config, &text, &len))
-		return CLI_EXIT_USAGE;
-	if (snic_config_parse(text, len, o->config, o->profile, &cfg, &err)) {
-		free(text);
+	if (snic_config_load(o->config, o->profile, &cfg, &err))
 		return cli_err(cli, "%s", err.msg);
-	}
 	x.cfg = cfg;
 	x.nic = cfg->nic;
 	x.p = snic_nic_profile(cfg->nic);
 	x.caps = exp_caps_find(x.p->name);
-	x.dev = o->dev ? o->dev : "";
-	snprintf(x.vf_prefix, sizeof(x.vf_prefix), "%s", o->vf_dev ? o->vf_dev : "");
-	if (!o->vf_dev && strlen(x.dev) <= IFNAME_MAX - 4)
-		snprintf(x.vf_prefix, sizeof(x.vf_prefix), "%sv", x.dev);
+	name_devs(&x, o);
 	rc = x.caps ? 0
 		    : snic_errf(&err, -EINVAL, "%s: snic export knows nothing of its drivers",
 				x.p->name);
 	if (!rc)
-		rc = exp_file_read(cfg, text, len, &x.file, &err);
+		rc = load_contexts(&x);
 	if (!rc)
 		rc = load_rules(&x);
-	free(text);
 	rc = rc ? cli_err(cli, "%s", err.msg) : emit(cli, &x, o->config);
 	free(x.rules);
-	exp_file_free(&x.file);
+	free(x.ctx);
 	snic_config_free(cfg);
 	return rc;
 }

@@ -25,7 +25,7 @@
 #include "snic/rss.h"
 #include "config.h"
 
-/* Flow types of `ethtool -N DEV flow-type`: bits of exp_caps.nt_types. */
+/* Flow types of `ethtool -N DEV flow-type`: bits of exp_ntuple.types. */
 enum exp_nt {
 	NT_ETHER = 0,
 	NT_IP4,
@@ -41,49 +41,61 @@ enum exp_nt {
 
 #define NT_BIT(t) (1u << (t))
 
+/* How a driver takes `ip link set DEV vf N query_rss`. */
+enum exp_qrss {
+	QRSS_NONE = 0, /* it has no such knob */
+	QRSS_SHARED,   /* where VFs read the PF's key and RETA (SNIC_Q_VF_RSS_READONLY) */
+	QRSS_ALL,      /* on every device of the family */
+};
+
+/* ethtool -N DEV flow-type ...: the rules the Linux driver takes. */
+struct exp_ntuple {
+	uint16_t types; /* NT_BIT(enum exp_nt) taken by flow-type */
+	uint32_t match; /* SNIC_FM_* a rule may match on */
+	bool partial;	/* masks other than all-ones (prefixes, port ranges) */
+	bool one_mask;	/* every rule must use the same fields and masks */
+	bool vf;	/* `vf N queue Q`: a VF's queue */
+	bool context;	/* `context N`: an RSS context */
+	bool vlan_vid;	/* a VLAN match must be on the whole VID and nothing else */
+};
+
+/* What the PF driver takes for a VF, and what a VF's own netdev takes. */
+struct exp_vf_knobs {
+	bool link_state;   /* ip link set DEV vf N state */
+	uint8_t query_rss; /* enum exp_qrss */
+	bool rxfh;	   /* a VF's netdev takes ethtool -X and rx-flow-hash */
+};
+
+/* testpmd: what the DPDK PMDs take. */
+struct exp_pmd {
+	bool flow;    /* rte_flow on the PF's port */
+	bool vf_flow; /* rte_flow on a VF's port */
+	bool tunnel;  /* vxlan/geneve vni and gtpu teid items */
+	bool mark;    /* the mark action */
+	bool vf_rss;  /* a VF's port takes its own key and RETA, where the device has them */
+};
+
 /*
- * What a profile's drivers take beyond what struct snic_profile says: the
- * Linux driver through ethtool and ip (nt_*, vf_*), and the DPDK PMD
- * through testpmd (dp_*). export.c holds the table and its sources.
+ * What a family of profiles' drivers take beyond what struct snic_profile
+ * says: the Linux driver through ethtool and ip, the DPDK PMD through
+ * testpmd. A profile belongs to the family it is named as ("mlx5") or
+ * after ("ixgbe-x550"). export.c holds the table and its sources.
  */
 struct exp_caps {
-	const char *profile;
+	const char *family;
 	const char *driver; /* the Linux driver, for messages */
 	const char *pmd;    /* the DPDK PMD, for messages */
-	uint16_t nt_types;  /* NT_BIT(enum exp_nt) taken by ethtool -N flow-type */
-	uint32_t nt_match;  /* SNIC_FM_* a rule may match on */
-	bool nt_partial;    /* masks other than all-ones (prefixes, port ranges) */
-	bool nt_one_mask;   /* every rule must use the same fields and masks */
-	bool nt_vf;	    /* `vf N queue Q`: a VF's queue */
-	bool nt_context;    /* `context N`: an RSS context */
-	bool nt_vlan_vid;   /* a VLAN match must be on the whole VID and nothing else */
-	bool vf_rxfh;	    /* a VF's netdev takes ethtool -X and rx-flow-hash */
-	bool vf_query_rss;  /* ip link set DEV vf N query_rss */
-	bool vf_link_state; /* ip link set DEV vf N state */
-	bool dp_flow;	    /* rte_flow on the PF's port */
-	bool dp_vf_flow;    /* rte_flow on a VF's port */
-	bool dp_tunnel;	    /* vxlan/geneve vni and gtpu teid items */
-	bool dp_mark;	    /* the mark action */
-	bool dp_vf_rss;	    /* a VF's port takes its own key and RETA */
+	struct exp_ntuple nt;
+	struct exp_vf_knobs vf;
+	struct exp_pmd dp;
 };
 
-/* A list of MAC addresses the file gives. */
-struct exp_macs {
-	uint8_t (*mac)[6];
-	unsigned n;
-};
-
-/* What the file says that struct snic_nic has no getter for. */
-struct exp_file {
-	char pf_mac[18]; /* "" when the file gives none */
-	unsigned mtu;	 /* 0 when the file gives none */
-	int link;	 /* 1 up, 0 down, -1 not given */
-	int rxmode;	 /* enum snic_rxmode, -1 not given */
-	uint16_t *vlans; /* the PF's VLAN filter */
-	unsigned nvlans;
-	struct exp_macs mc;	   /* multicast groups the PF joins */
-	struct exp_macs uc;	   /* more unicast MACs of the PF */
-	struct snic_rss_conf *ctx; /* [cfg->nctx], the confs of cfg->ctx[] */
+/* An RSS context of the NIC, and the name the file gave it. */
+struct exp_ctx {
+	unsigned id;
+	unsigned vport;
+	const char *name; /* "" when the file gave none */
+	struct snic_rss_conf conf;
 };
 
 /* Output formats: bits of exp.formats. */
@@ -110,7 +122,8 @@ struct exp {
 	unsigned port;		     /* testpmd port of the PF */
 	unsigned formats;	     /* EXP_* */
 	FILE *out;
-	struct exp_file file;
+	struct exp_ctx *ctx; /* in id order */
+	unsigned nctx;
 	struct snic_flow_info *rules; /* in priority order */
 	unsigned nrules;
 	struct snic_err *err;
@@ -121,20 +134,38 @@ int exp_ip(struct exp *x);
 int exp_ethtool(struct exp *x);
 int exp_dpdk(struct exp *x);
 
-/* Read back what exp_file holds from the config's @text, which @cfg was
- * parsed from. 0 or a negative errno with @err filled. */
-int exp_file_read(const struct snic_config *cfg, const char *text, size_t len, struct exp_file *f,
-		  struct snic_err *err);
-void exp_file_free(struct exp_file *f);
-
-/* The driver facts of @profile, or NULL when snic export has none. */
+/* The driver facts of @profile's family, or NULL when snic export has none. */
 const struct exp_caps *exp_caps_find(const char *profile);
+
+/* Context @id, or NULL. */
+const struct exp_ctx *exp_ctx_find(const struct exp *x, unsigned id);
 
 /* Refuse: "PROFILE: message" into x->err; returns -EINVAL. */
 int exp_refuse(struct exp *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* One output line. */
 void exp_line(struct exp *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Text being put together in @buf: what does not fit makes off reach
+ * size, and nothing is put after that. */
+struct exp_buf {
+	char *buf;
+	size_t size, off;
+};
+
+#define EXP_BUF(array)                                                                             \
+	{                                                                                          \
+		(array), sizeof(array), 0                                                          \
+	}
+
+/* Append to @b as printf does; @b->buf stays a string. */
+void exp_put(struct exp_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Whether all that was put fitted. */
+static inline bool exp_fits(const struct exp_buf *b)
+{
+	return b->off < b->size;
+}
 
 /* "pf", "vf3" */
 const char *exp_vport_name(const struct exp *x, unsigned vport, char buf[16]);
@@ -162,21 +193,34 @@ struct exp_reta {
 int exp_reta_form(const struct snic_rss_conf *c, struct exp_reta *r);
 void exp_reta_free(struct exp_reta *r);
 
+/* "equal N" or, with @weights, "weight W0 W1 ..."; then " start S" when
+ * r->start is not 0: ethtool -X's words for @r. */
+void exp_reta_words(const struct exp_reta *r, bool weights, struct exp_buf *b);
+
 /* The queues @c's RETA names, ascending, into q[] (SNIC_RETA_MAX); returns
  * how many. */
 unsigned exp_reta_queues(const struct snic_rss_conf *c, uint16_t *q);
 
-/* Hex bytes without separators ("6d5a56..."), as testpmd takes a key. */
-char *exp_hex(const uint8_t *b, size_t n, char *buf, size_t size);
+/* ---- a VF's RSS ---- */
 
-/* The conf a VF's pool gets from the PF driver where the VF can't set its
- * own: the PF's key, hash function and fields, an equal RETA over the
- * pool's queues. */
-void exp_vf_driver_conf(const struct exp *x, unsigned vf, struct snic_rss_conf *c);
+/* Who sets a VF pool's RSS, as far as one tool can say it. */
+enum exp_vf_rss {
+	VF_RSS_NONE = 0, /* no one: VF pools share the PF's RSS, or have none */
+	VF_RSS_DRIVER,	 /* the PF driver, as it sets up the pool */
+	VF_RSS_OWN,	 /* the VF, through its own interface or port */
+};
 
-/* The first difference of two confs in words ("hkey", "rx-flow-hash udp4",
- * "RETA entry 3"), or NULL when they hash alike. */
-const char *exp_conf_diff(const struct snic_rss_conf *a, const struct snic_rss_conf *b, char *buf,
-			  size_t size);
+/* Who sets the VFs' RSS on @x's profile, where the tool reaches a VF's
+ * own interface or port when @own. */
+enum exp_vf_rss exp_vf_rss(const struct exp *x, bool own);
+
+/*
+ * For VF_RSS_DRIVER: whether VF @vf's conf is what the PF driver gives its
+ * pool (the PF's key, hash function and fields, an equal RETA over the
+ * pool's queues). 0 when it is; 1 with the first difference in words in
+ * @diff ("hkey", "rx-flow-hash udp4", "RETA entry 3 (queue 1, not 3)") and
+ * the equal RETA's queues in *nq; or a negative errno with x->err filled.
+ */
+int exp_vf_driver_diff(struct exp *x, unsigned vf, char *diff, size_t size, unsigned *nq);
 
 #endif

@@ -22,7 +22,6 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <string.h>
 
 #include "export.h"
@@ -51,29 +50,9 @@ static const char *const dp_types[SNIC_FT_COUNT] = {
 #define SD   (SNIC_RXH_IP_SRC | SNIC_RXH_IP_DST)
 #define SDFN (SD | SNIC_RXH_L4_B_0_1 | SNIC_RXH_L4_B_2_3)
 
-struct line {
-	char buf[DP_LINE_MAX + 1];
-	size_t off;
-};
-
-static void put(struct line *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void put(struct line *l, const char *fmt, ...)
+static int flush(struct exp *x, struct exp_buf *l, const char *who)
 {
-	va_list ap;
-	int n;
-
-	if (l->off >= sizeof(l->buf))
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(l->buf + l->off, sizeof(l->buf) - l->off, fmt, ap);
-	va_end(ap);
-	l->off = n < 0 ? sizeof(l->buf) : l->off + (size_t)n;
-}
-
-static int flush(struct exp *x, struct line *l, const char *who)
-{
-	if (l->off >= sizeof(l->buf))
+	if (!exp_fits(l))
 		return exp_refuse(x,
 				  "%s: its testpmd command passes %d bytes, the most testpmd "
 				  "reads",
@@ -92,7 +71,7 @@ static unsigned vport_port(const struct exp *x, unsigned vport)
 
 /* One IP version: the L3 type when it hashes on s and d, and each L4 type
  * that hashes on the 4-tuple; an L4 type not given hashes as its IP. */
-static int put_version(struct exp *x, struct line *l, const struct snic_rss_conf *c,
+static int put_version(struct exp *x, struct exp_buf *l, const struct snic_rss_conf *c,
 		       const enum snic_flow_type *ft, const char *who, unsigned *ntypes)
 {
 	char got[8], ip[8];
@@ -107,7 +86,7 @@ static int put_version(struct exp *x, struct line *l, const struct snic_rss_conf
 		unsigned f = c->fields[ft[i]];
 
 		if (f == SDFN) {
-			put(l, " %s", dp_types[ft[i]]);
+			exp_put(l, " %s", dp_types[ft[i]]);
 			++*ntypes;
 		} else if (f != ipf) {
 			return exp_refuse(
@@ -119,14 +98,14 @@ static int put_version(struct exp *x, struct line *l, const struct snic_rss_conf
 		}
 	}
 	if (ipf) {
-		put(l, " %s", dp_types[ft[0]]);
+		exp_put(l, " %s", dp_types[ft[0]]);
 		++*ntypes;
 	}
 	return 0;
 }
 
 /* " func F [level 2] types ... end key K queues ... end" */
-static int put_rss(struct exp *x, struct line *l, const struct snic_rss_conf *c, const char *who)
+static int put_rss(struct exp *x, struct exp_buf *l, const struct snic_rss_conf *c, const char *who)
 {
 	static const enum snic_flow_type v4[] = {SNIC_FT_IP4, SNIC_FT_TCP4, SNIC_FT_UDP4,
 						 SNIC_FT_SCTP4};
@@ -140,24 +119,25 @@ static int put_rss(struct exp *x, struct line *l, const struct snic_rss_conf *c,
 	if (c->hfunc >= SNIC_HFUNC_COUNT || !dp_funcs[c->hfunc])
 		return exp_refuse(x, "%s hfunc %s: rte_flow has no such hash function", who,
 				  snic_hfunc_name((enum snic_hfunc)c->hfunc));
-	put(l, " rss func %s%s types", dp_funcs[c->hfunc],
-	    (c->flags & SNIC_RSS_INNER) ? " level 2" : "");
+	exp_put(l, " rss func %s%s types", dp_funcs[c->hfunc],
+		(c->flags & SNIC_RSS_INNER) ? " level 2" : "");
 	rc = put_version(x, l, c, v4, who, &ntypes);
 	if (!rc)
 		rc = put_version(x, l, c, v6, who, &ntypes);
 	if (rc)
 		return rc;
 	if (c->flags & SNIC_RSS_TEID)
-		put(l, " gtpu");
+		exp_put(l, " gtpu");
 	else if (!ntypes)
 		return exp_refuse(x,
 				  "%s hashes on no field: an rss action without types hashes "
 				  "as the PMD chooses",
 				  who);
-	put(l, " end key %s queues", exp_hex(c->key, c->key_len, key, sizeof(key)));
+	exp_put(l, " end key %s queues",
+		snic_word_hex_str(c->key, c->key_len, 0, key, sizeof(key)));
 	for (unsigned i = 0; i < nq; i++)
-		put(l, " %u", q[i]);
-	put(l, " end");
+		exp_put(l, " %u", q[i]);
+	exp_put(l, " end");
 	return 0;
 }
 
@@ -180,12 +160,13 @@ static int check_letters(struct exp *x, const struct snic_rss_conf *c, const cha
 
 static int put_reta(struct exp *x, unsigned port, const struct snic_rss_conf *c)
 {
-	struct line l = {.off = 0};
+	char text[DP_LINE_MAX + 1];
+	struct exp_buf l = EXP_BUF(text);
 
 	for (unsigned i = 0; i < c->reta_size; i += RETA_CHUNK) {
-		put(&l, "port config %u rss reta ", port);
+		exp_put(&l, "port config %u rss reta ", port);
 		for (unsigned j = i; j < i + RETA_CHUNK && j < c->reta_size; j++)
-			put(&l, "%s(%u,%u)", j > i ? "," : "", j, c->reta[j]);
+			exp_put(&l, "%s(%u,%u)", j > i ? "," : "", j, c->reta[j]);
 		if (flush(x, &l, "a RETA"))
 			return x->err->code;
 	}
@@ -224,13 +205,7 @@ static const char *one_type(const struct snic_rss_conf *c)
 /* Whether @vport's port takes an rss rule (rte_flow). */
 static bool port_flows(const struct exp *x, unsigned vport)
 {
-	return vport == snic_nic_pf_vport(x->nic) ? x->caps->dp_flow : x->caps->dp_vf_flow;
-}
-
-/* Whether VFs have ports with their own RSS. */
-static bool vf_ports_rss(const struct exp *x)
-{
-	return x->p->rss_per_pool && !(x->p->quirks & SNIC_Q_VF_NO_RSS) && x->caps->dp_vf_rss;
+	return vport == snic_nic_pf_vport(x->nic) ? x->caps->dp.flow : x->caps->dp.vf_flow;
 }
 
 /* A port without rte_flow takes its hash types from `port config all rss
@@ -263,7 +238,8 @@ static int all_types(struct exp *x)
 	const char *type = NULL;
 	int rc = port_flows(x, pf) ? 0 : plain_types(x, pf, &type);
 
-	for (unsigned vf = 0; !rc && vf_ports_rss(x) && vf < n; vf++)
+	for (unsigned vf = 0; !rc && exp_vf_rss(x, x->caps->dp.vf_rss) == VF_RSS_OWN && vf < n;
+	     vf++)
 		rc = port_flows(x, vf) ? 0 : plain_types(x, vf, &type);
 	if (!rc && type)
 		exp_line(x, "port config all rss %s", type);
@@ -278,7 +254,8 @@ static int port_rss(struct exp *x, unsigned vport)
 	unsigned port = vport_port(x, vport);
 	struct snic_rss_conf c;
 	char who[16], key[SNIC_RSS_KEY_MAX * 2 + 1];
-	struct line l = {.off = 0};
+	char text[DP_LINE_MAX + 1];
+	struct exp_buf l = EXP_BUF(text);
 	int rc;
 
 	exp_vport_name(x, vport, who);
@@ -292,11 +269,11 @@ static int port_rss(struct exp *x, unsigned vport)
 		return rc;
 	exp_line(x, "# RSS of %s: port %u, %u-entry RETA", who, port, c.reta_size);
 	exp_line(x, "port config %u rss-hash-key ipv4 %s", port,
-		 exp_hex(c.key, c.key_len, key, sizeof(key)));
+		 snic_word_hex_str(c.key, c.key_len, 0, key, sizeof(key)));
 	if (port_flows(x, vport)) {
-		put(&l, "flow create %u ingress pattern end actions", port);
+		exp_put(&l, "flow create %u ingress pattern end actions", port);
 		rc = put_rss(x, &l, &c, who);
-		put(&l, " / end");
+		exp_put(&l, " / end");
 		rc = rc ? rc : flush(x, &l, who);
 	}
 	return rc ? rc : put_reta(x, port, &c);
@@ -305,82 +282,77 @@ static int port_rss(struct exp *x, unsigned vport)
 /* A VF port that can't set its RSS must have the PF driver's. */
 static int vf_fixed(struct exp *x, unsigned vf)
 {
-	struct snic_rss_conf c, want;
 	char diff[64];
-	const char *d;
+	unsigned nq;
+	int rc = exp_vf_driver_diff(x, vf, diff, sizeof(diff), &nq);
 
-	if (snic_nic_rss_get(x->nic, vf, &c, x->err))
-		return x->err->code;
-	exp_vf_driver_conf(x, vf, &want);
-	d = exp_conf_diff(&c, &want, diff, sizeof(diff));
-	if (d)
-		return exp_refuse(x, "vf%u RSS (%s): a %s VF port can't set its RSS", vf, d,
+	if (rc > 0)
+		return exp_refuse(x, "vf%u RSS (%s): a %s VF port can't set its RSS", vf, diff,
 				  x->caps->pmd);
-	return 0;
+	return rc;
 }
 
 static int ports_rss(struct exp *x)
 {
-	unsigned n = snic_nic_numvfs(x->nic);
+	enum exp_vf_rss how = exp_vf_rss(x, x->caps->dp.vf_rss);
+	unsigned n = how == VF_RSS_NONE ? 0 : snic_nic_numvfs(x->nic);
 	int rc = all_types(x);
 
 	if (!rc)
 		rc = port_rss(x, snic_nic_pf_vport(x->nic));
-	if (rc || !x->p->rss_per_pool || (x->p->quirks & SNIC_Q_VF_NO_RSS))
-		return rc;
 	for (unsigned vf = 0; !rc && vf < n; vf++)
-		rc = vf_ports_rss(x) ? port_rss(x, vf) : vf_fixed(x, vf);
+		rc = how == VF_RSS_OWN ? port_rss(x, vf) : vf_fixed(x, vf);
 	return rc;
 }
 
 /* ---- flow rules ---- */
 
-static void put_mac(struct line *l, const char *name, const uint8_t *mac, const uint8_t *care)
+static void put_mac(struct exp_buf *l, const char *name, const uint8_t *mac, const uint8_t *care)
 {
 	static const uint8_t all[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 	char s[18], m[18];
 
 	if (!memcmp(care, all, 6))
-		put(l, " %s is %s", name, snic_word_mac_str(mac, s));
+		exp_put(l, " %s is %s", name, snic_word_mac_str(mac, s));
 	else
-		put(l, " %s spec %s %s mask %s", name, snic_word_mac_str(mac, s), name,
-		    snic_word_mac_str(care, m));
+		exp_put(l, " %s spec %s %s mask %s", name, snic_word_mac_str(mac, s), name,
+			snic_word_mac_str(care, m));
 }
 
-static void put_u16(struct line *l, const char *name, unsigned v, uint16_t care)
+static void put_u16(struct exp_buf *l, const char *name, unsigned v, uint16_t care)
 {
 	if (care == 0xffff)
-		put(l, " %s is %u", name, v);
+		exp_put(l, " %s is %u", name, v);
 	else
-		put(l, " %s spec %u %s mask 0x%04x", name, v, name, care);
+		exp_put(l, " %s spec %u %s mask 0x%04x", name, v, name, care);
 }
 
-static void put_ip(struct line *l, const char *name, const uint8_t *a, unsigned plen, int ver)
+static void put_ip(struct exp_buf *l, const char *name, const uint8_t *a, unsigned plen, int ver)
 {
 	char s[INET6_ADDRSTRLEN];
 
 	inet_ntop(ver == 4 ? AF_INET : AF_INET6, a, s, sizeof(s));
 	if (plen >= (ver == 4 ? 32u : 128u))
-		put(l, " %s is %s", name, s);
+		exp_put(l, " %s is %s", name, s);
 	else
-		put(l, " %s spec %s %s prefix %u", name, s, name, plen);
+		exp_put(l, " %s spec %s %s prefix %u", name, s, name, plen);
 }
 
-static void put_l2(struct line *l, const struct snic_flow_rule *r)
+static void put_l2(struct exp_buf *l, const struct snic_flow_rule *r)
 {
 	bool vlan = r->match & SNIC_FM_VLAN;
 
-	put(l, " pattern eth");
+	exp_put(l, " pattern eth");
 	if (r->match & SNIC_FM_DMAC)
 		put_mac(l, "dst", r->dmac, r->dmac_mask);
 	if ((r->match & SNIC_FM_ETHERTYPE) && !vlan)
-		put(l, " type is 0x%04x", r->ethertype);
+		exp_put(l, " type is 0x%04x", r->ethertype);
 	if (!vlan)
 		return;
-	put(l, " / vlan");
+	exp_put(l, " / vlan");
 	put_u16(l, "tci", r->vlan_tci, r->vlan_mask);
 	if (r->match & SNIC_FM_ETHERTYPE)
-		put(l, " inner_type is 0x%04x", r->ethertype);
+		exp_put(l, " inner_type is 0x%04x", r->ethertype);
 }
 
 static const char *l4_item(const struct snic_flow_rule *r)
@@ -399,22 +371,22 @@ static const char *l4_item(const struct snic_flow_rule *r)
 	}
 }
 
-static void put_l34(struct line *l, const struct snic_flow_rule *r)
+static void put_l34(struct exp_buf *l, const struct snic_flow_rule *r)
 {
 	const char *l4 = l4_item(r);
 
 	if (!(r->match & (SNIC_FM_IP_VER | SNIC_FM_IP_SRC | SNIC_FM_IP_DST)))
 		return;
-	put(l, " / %s", r->ip_ver == 6 ? "ipv6" : "ipv4");
+	exp_put(l, " / %s", r->ip_ver == 6 ? "ipv6" : "ipv4");
 	if (r->match & SNIC_FM_IP_SRC)
 		put_ip(l, "src", r->ip_src, r->src_plen, r->ip_ver);
 	if (r->match & SNIC_FM_IP_DST)
 		put_ip(l, "dst", r->ip_dst, r->dst_plen, r->ip_ver);
 	if ((r->match & SNIC_FM_L4_PROTO) && !l4)
-		put(l, " proto is %u", r->l4_proto);
+		exp_put(l, " proto is %u", r->l4_proto);
 	if (!l4)
 		return;
-	put(l, " / %s", l4);
+	exp_put(l, " / %s", l4);
 	if (r->match & SNIC_FM_SPORT)
 		put_u16(l, "src", r->sport, r->sport_mask);
 	if (r->match & SNIC_FM_DPORT)
@@ -422,26 +394,18 @@ static void put_l34(struct line *l, const struct snic_flow_rule *r)
 }
 
 /* The tunnel item: a VNI is VXLAN's or GENEVE's, @geneve picks. */
-static void put_tunnel(struct line *l, const struct snic_flow_rule *r, bool geneve)
+static void put_tunnel(struct exp_buf *l, const struct snic_flow_rule *r, bool geneve)
 {
 	if (r->match & SNIC_FM_VNI)
-		put(l, " / %s vni is %u", geneve ? "geneve" : "vxlan", r->vni);
+		exp_put(l, " / %s vni is %u", geneve ? "geneve" : "vxlan", r->vni);
 	if (r->match & SNIC_FM_TEID)
-		put(l, " / gtpu teid is %u", r->teid);
+		exp_put(l, " / gtpu teid is %u", r->teid);
 }
 
-/* The conf of the context a rule sends to. */
-static const struct snic_rss_conf *ctx_conf(const struct exp *x, unsigned id)
+static int put_ctx(struct exp *x, struct exp_buf *l, unsigned id, const char *who)
 {
-	for (unsigned i = 0; i < x->cfg->nctx; i++)
-		if (x->cfg->ctx[i].id == id)
-			return &x->file.ctx[i];
-	return NULL;
-}
-
-static int put_ctx(struct exp *x, struct line *l, unsigned id, const char *who)
-{
-	const struct snic_rss_conf *c = ctx_conf(x, id);
+	const struct exp_ctx *cx = exp_ctx_find(x, id);
+	const struct snic_rss_conf *c = cx ? &cx->conf : NULL;
 	struct exp_reta r;
 	int form;
 
@@ -459,21 +423,21 @@ static int put_ctx(struct exp *x, struct line *l, unsigned id, const char *who)
 	return check_letters(x, c, who) ? x->err->code : put_rss(x, l, c, who);
 }
 
-static int put_actions(struct exp *x, struct line *l, const struct snic_flow_rule *r,
+static int put_actions(struct exp *x, struct exp_buf *l, const struct snic_flow_rule *r,
 		       const char *who)
 {
-	put(l, " / end actions");
+	exp_put(l, " / end actions");
 	if ((r->flags & SNIC_FLOW_F_MARK) || r->action == SNIC_ACT_MARK)
-		put(l, " mark id %u /", r->mark);
+		exp_put(l, " mark id %u /", r->mark);
 	if (r->action == SNIC_ACT_QUEUE)
-		put(l, " queue index %u", r->queue);
+		exp_put(l, " queue index %u", r->queue);
 	else if (r->action == SNIC_ACT_DROP)
-		put(l, " drop");
+		exp_put(l, " drop");
 	else if (r->action == SNIC_ACT_MARK)
-		put(l, " rss");
+		exp_put(l, " rss");
 	else if (put_ctx(x, l, r->rss_ctx, who))
 		return x->err->code;
-	put(l, " / end");
+	exp_put(l, " / end");
 	return 0;
 }
 
@@ -481,25 +445,26 @@ static int check_rule(struct exp *x, const struct snic_flow_rule *r, const char 
 {
 	bool pf = r->vport == snic_nic_pf_vport(x->nic);
 
-	if (pf ? !x->caps->dp_flow : !x->caps->dp_vf_flow)
+	if (pf ? !x->caps->dp.flow : !x->caps->dp.vf_flow)
 		return exp_refuse(x, "%s: the %s%s PMD has no rte_flow", who, x->caps->pmd,
 				  pf ? "" : " VF");
-	if ((r->match & (SNIC_FM_VNI | SNIC_FM_TEID)) && !x->caps->dp_tunnel)
+	if ((r->match & (SNIC_FM_VNI | SNIC_FM_TEID)) && !x->caps->dp.tunnel)
 		return exp_refuse(x, "%s: the %s PMD can't match a VNI or a TEID", who,
 				  x->caps->pmd);
-	if (((r->flags & SNIC_FLOW_F_MARK) || r->action == SNIC_ACT_MARK) && !x->caps->dp_mark)
+	if (((r->flags & SNIC_FLOW_F_MARK) || r->action == SNIC_ACT_MARK) && !x->caps->dp.mark)
 		return exp_refuse(x, "%s: the %s PMD has no mark action", who, x->caps->pmd);
 	return 0;
 }
 
 static int rule_line(struct exp *x, const struct snic_flow_rule *r, bool geneve, const char *who)
 {
-	struct line l = {.off = 0};
+	char text[DP_LINE_MAX + 1];
+	struct exp_buf l = EXP_BUF(text);
 
-	put(&l, "flow create %u", vport_port(x, r->vport));
+	exp_put(&l, "flow create %u", vport_port(x, r->vport));
 	if (r->priority)
-		put(&l, " priority %u", r->priority);
-	put(&l, " ingress");
+		exp_put(&l, " priority %u", r->priority);
+	exp_put(&l, " ingress");
 	put_l2(&l, r);
 	put_l34(&l, r);
 	put_tunnel(&l, r, geneve);

@@ -23,10 +23,8 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <string.h>
 
-#include "cli.h"
 #include "export.h"
 #include "flowspec.h"
 #include "words.h"
@@ -107,12 +105,11 @@ static int check_conf(struct exp *x, const struct snic_rss_conf *c, const char *
 	return rc ? rc : check_ip_fields(x, c, who);
 }
 
-/* " equal 4 start 2" or " weight 3 1"; refuses any other RETA. */
-static int reta_words(struct exp *x, const struct snic_rss_conf *c, const char *who, char *buf,
-		      size_t size)
+/* " equal 4 start 2" or " weight 3 1" into @b; refuses any other RETA. */
+static int reta_words(struct exp *x, const struct snic_rss_conf *c, const char *who,
+		      struct exp_buf *b)
 {
 	struct exp_reta r;
-	size_t off;
 
 	if (exp_reta_form(c, &r))
 		return snic_errf(x->err, -ENOMEM, "%s: out of memory", who);
@@ -123,16 +120,11 @@ static int reta_words(struct exp *x, const struct snic_rss_conf *c, const char *
 				  "-X takes only equal N or weight W... [start S]",
 				  who, r.bad, c->reta[r.bad], r.near, r.want);
 	}
-	if (r.form == RETA_EQUAL)
-		off = (size_t)snprintf(buf, size, " equal %u", r.n);
-	else
-		off = (size_t)snprintf(buf, size, " weight");
-	for (unsigned q = 0; r.form == RETA_WEIGHT && q < r.n && off < size; q++)
-		off += (size_t)snprintf(buf + off, size - off, " %u", r.w[q]);
-	if (r.start && off < size)
-		off += (size_t)snprintf(buf + off, size - off, " start %u", r.start);
+	exp_put(b, " ");
+	exp_reta_words(&r, r.form == RETA_WEIGHT, b);
 	exp_reta_free(&r);
-	return off < size ? 0 : snic_errf(x->err, -E2BIG, "%s: the RETA's words are too long", who);
+	return exp_fits(b) ? 0
+			   : snic_errf(x->err, -E2BIG, "%s: the RETA's words are too long", who);
 }
 
 /* ethtool -X DEV [context new] hkey ... hfunc ... equal/weight ... */
@@ -140,8 +132,9 @@ static int put_rxfh(struct exp *x, const char *dev, const struct snic_rss_conf *
 		    bool ctx)
 {
 	const struct hf_word *hf = &hf_words[c->hfunc];
-	char key[SNIC_RSS_KEY_MAX * 3], reta[EXP_RETA_WORDS], xfrm[40] = "";
-	int rc = reta_words(x, c, who, reta, sizeof(reta));
+	char key[SNIC_RSS_KEY_MAX * 3], reta[EXP_RETA_WORDS] = "", xfrm[40] = "";
+	struct exp_buf b = EXP_BUF(reta);
+	int rc = reta_words(x, c, who, &b);
 
 	if (rc)
 		return rc;
@@ -151,7 +144,8 @@ static int put_rxfh(struct exp *x, const char *dev, const struct snic_rss_conf *
 		snprintf(xfrm, sizeof(xfrm), " xfrm %s", hf->xfrm);
 	}
 	exp_line(x, "ethtool -X %s%s hkey %s hfunc %s%s%s", dev, ctx ? " context new" : "",
-		 cli_format_hex(c->key, c->key_len, key, sizeof(key)), hf->hfunc, xfrm, reta);
+		 snic_word_hex_str(c->key, c->key_len, ':', key, sizeof(key)), hf->hfunc, xfrm,
+		 reta);
 	return 0;
 }
 
@@ -201,60 +195,50 @@ static int vport_rss(struct exp *x, unsigned vport, const char *dev)
 
 /* ---- contexts ---- */
 
-/* Whether a VF sets its own RSS through its interface. */
-static bool vf_sets_rss(const struct exp *x)
-{
-	return x->p->rss_per_pool && !(x->p->quirks & SNIC_Q_VF_NO_RSS) && x->caps->vf_rxfh;
-}
-
 /* The id a driver gives snic context @id: contexts are made on each
  * interface in id order, numbered from 1 per interface. */
 static unsigned ctx_ordinal(const struct exp *x, unsigned id)
 {
-	unsigned vport = 0, n = 0;
+	const struct exp_ctx *c = exp_ctx_find(x, id);
+	unsigned n = 0;
 
-	for (unsigned i = 0; i < x->cfg->nctx; i++)
-		if (x->cfg->ctx[i].id == id)
-			vport = x->cfg->ctx[i].vport;
-	for (unsigned i = 0; i < x->cfg->nctx; i++)
-		if (x->cfg->ctx[i].vport == vport && x->cfg->ctx[i].id <= id)
-			n++;
+	for (unsigned i = 0; c && i < x->nctx; i++)
+		n += x->ctx[i].vport == c->vport && x->ctx[i].id <= id;
 	return n;
 }
 
-static const char *ctx_who(const struct snic_config_ctx *cx, char *buf, size_t size)
+static const char *ctx_who(const struct exp_ctx *c, char *buf, size_t size)
 {
-	if (cx->name[0])
-		snprintf(buf, size, "context %u (%s)", cx->id, cx->name);
+	if (c->name[0])
+		snprintf(buf, size, "context %u (%s)", c->id, c->name);
 	else
-		snprintf(buf, size, "context %u", cx->id);
+		snprintf(buf, size, "context %u", c->id);
 	return buf;
 }
 
-static int ctx_check(struct exp *x, unsigned i)
+static int ctx_check(struct exp *x, const struct exp_ctx *c)
 {
-	const struct snic_config_ctx *cx = &x->cfg->ctx[i];
 	struct snic_rss_conf base;
 	char who[48], vp[16];
 
-	ctx_who(cx, who, sizeof(who));
-	if (cx->vport != snic_nic_pf_vport(x->nic) && !vf_sets_rss(x))
+	ctx_who(c, who, sizeof(who));
+	if (c->vport != snic_nic_pf_vport(x->nic) && exp_vf_rss(x, x->caps->vf.rxfh) != VF_RSS_OWN)
 		return exp_refuse(x, "%s of %s: %s's VFs take no ethtool -X", who,
-				  exp_vport_name(x, cx->vport, vp), x->caps->driver);
-	if (snic_nic_rss_get(x->nic, cx->vport, &base, x->err))
+				  exp_vport_name(x, c->vport, vp), x->caps->driver);
+	if (snic_nic_rss_get(x->nic, c->vport, &base, x->err))
 		return x->err->code;
-	if (memcmp(base.fields, x->file.ctx[i].fields, sizeof(base.fields)))
+	if (memcmp(base.fields, c->conf.fields, sizeof(base.fields)))
 		return exp_refuse(x,
 				  "%s rx-flow-hash: ethtool 6.1 sets fields per interface, "
 				  "not per context (%s's differ)",
-				  who, exp_vport_name(x, cx->vport, vp));
-	return check_conf(x, &x->file.ctx[i], who);
+				  who, exp_vport_name(x, c->vport, vp));
+	return check_conf(x, &c->conf, who);
 }
 
 static int check_contexts(struct exp *x)
 {
-	for (unsigned i = 0; i < x->cfg->nctx; i++) {
-		int rc = ctx_check(x, i);
+	for (unsigned i = 0; i < x->nctx; i++) {
+		int rc = ctx_check(x, &x->ctx[i]);
 
 		if (rc)
 			return rc;
@@ -267,15 +251,15 @@ static int contexts(struct exp *x, unsigned vport, const char *dev)
 {
 	char who[48];
 
-	for (unsigned i = 0; i < x->cfg->nctx; i++) {
-		const struct snic_config_ctx *cx = &x->cfg->ctx[i];
+	for (unsigned i = 0; i < x->nctx; i++) {
+		const struct exp_ctx *c = &x->ctx[i];
 		int rc;
 
-		if (cx->vport != vport)
+		if (c->vport != vport)
 			continue;
-		ctx_who(cx, who, sizeof(who));
-		exp_line(x, "# %s: the driver numbers it %u", who, ctx_ordinal(x, cx->id));
-		rc = put_rxfh(x, dev, &x->file.ctx[i], who, true);
+		ctx_who(c, who, sizeof(who));
+		exp_line(x, "# %s: the driver numbers it %u", who, ctx_ordinal(x, c->id));
+		rc = put_rxfh(x, dev, &c->conf, who, true);
 		if (rc)
 			return rc;
 	}
@@ -287,21 +271,18 @@ static int contexts(struct exp *x, unsigned vport, const char *dev)
 /* A VF that can't set its RSS must have what the PF driver gives it. */
 static int vf_fixed(struct exp *x, unsigned vf)
 {
-	struct snic_rss_conf c, want;
 	char diff[64];
-	const char *d;
+	unsigned nq;
+	int rc = exp_vf_driver_diff(x, vf, diff, sizeof(diff), &nq);
 
-	if (snic_nic_rss_get(x->nic, vf, &c, x->err))
-		return x->err->code;
-	exp_vf_driver_conf(x, vf, &want);
-	d = exp_conf_diff(&c, &want, diff, sizeof(diff));
-	if (d)
+	if (rc > 0)
 		return exp_refuse(x,
 				  "vf%u RSS (%s): %s's VFs can't set their RSS; the PF driver "
 				  "gives them its key, hash and fields, and equal %u",
-				  vf, d, x->caps->driver, want.nqueues);
-	exp_line(x, "# RSS of vf%u: as %s sets up its pool", vf, x->caps->driver);
-	return 0;
+				  vf, diff, x->caps->driver, nq);
+	if (!rc)
+		exp_line(x, "# RSS of vf%u: as %s sets up its pool", vf, x->caps->driver);
+	return rc;
 }
 
 static int vf_own(struct exp *x, unsigned vf)
@@ -320,12 +301,11 @@ static int vf_own(struct exp *x, unsigned vf)
 
 static int vfs_rss(struct exp *x)
 {
-	unsigned n = snic_nic_numvfs(x->nic);
+	enum exp_vf_rss how = exp_vf_rss(x, x->caps->vf.rxfh);
+	unsigned n = how == VF_RSS_NONE ? 0 : snic_nic_numvfs(x->nic);
 
-	if (!x->p->rss_per_pool || (x->p->quirks & SNIC_Q_VF_NO_RSS))
-		return 0;
 	for (unsigned vf = 0; vf < n; vf++) {
-		int rc = x->caps->vf_rxfh ? vf_own(x, vf) : vf_fixed(x, vf);
+		int rc = how == VF_RSS_OWN ? vf_own(x, vf) : vf_fixed(x, vf);
 
 		if (rc)
 			return rc;
@@ -384,15 +364,11 @@ static const char *rule_who(const struct exp *x, unsigned i, char *buf, size_t s
 	return buf;
 }
 
-static void type_list(uint16_t types, char *buf, size_t size)
+static void type_list(uint16_t types, struct exp_buf *b)
 {
-	size_t off = 0;
-
-	buf[0] = '\0';
-	for (unsigned t = 0; t < NT_COUNT && off < size; t++)
+	for (unsigned t = 0; t < NT_COUNT; t++)
 		if (types & NT_BIT(t))
-			off += (size_t)snprintf(buf + off, size - off, "%s%s", off ? ", " : "",
-						nt_names[t]);
+			exp_put(b, "%s%s", b->off ? ", " : "", nt_names[t]);
 }
 
 static bool ip_partial(const struct snic_flow_rule *r)
@@ -416,25 +392,26 @@ static bool partial(const struct snic_flow_rule *r)
 static int check_fields(struct exp *x, const struct snic_flow_rule *r, const char *who)
 {
 	enum exp_nt t = rule_type(r);
-	uint32_t extra = r->match & ~x->caps->nt_match;
-	char types[96];
+	uint32_t extra = r->match & ~x->caps->nt.match;
+	char types[96] = "";
+	struct exp_buf tb = EXP_BUF(types);
 
 	if (r->match & (SNIC_FM_VNI | SNIC_FM_TEID))
 		return exp_refuse(x, "%s: ethtool -N can't match on %s", who,
 				  fm_name(r->match & (SNIC_FM_VNI | SNIC_FM_TEID)));
-	if (!x->caps->nt_types)
+	if (!x->caps->nt.types)
 		return exp_refuse(x, "%s: %s takes no ethtool -N flow rules", who, x->caps->driver);
-	type_list(x->caps->nt_types, types, sizeof(types));
-	if (!(x->caps->nt_types & NT_BIT(t)))
+	type_list(x->caps->nt.types, &tb);
+	if (!(x->caps->nt.types & NT_BIT(t)))
 		return exp_refuse(x, "%s: %s takes flow-type %s, not %s", who, x->caps->driver,
 				  types, nt_names[t]);
 	if (extra)
 		return exp_refuse(x, "%s: %s can't match on %s", who, x->caps->driver,
 				  fm_name(extra));
-	if (!x->caps->nt_partial && partial(r))
+	if (!x->caps->nt.partial && partial(r))
 		return exp_refuse(x, "%s: %s takes only whole fields (no prefix, no mask)", who,
 				  x->caps->driver);
-	if (x->caps->nt_vlan_vid && (r->match & SNIC_FM_VLAN) && r->vlan_mask != 0x0fff)
+	if (x->caps->nt.vlan_vid && (r->match & SNIC_FM_VLAN) && r->vlan_mask != 0x0fff)
 		return exp_refuse(x, "%s: %s matches a VLAN on its whole VID only", who,
 				  x->caps->driver);
 	return 0;
@@ -447,13 +424,13 @@ static int check_action(struct exp *x, const struct snic_flow_rule *r, const cha
 	if ((r->flags & SNIC_FLOW_F_MARK) || r->action == SNIC_ACT_MARK)
 		return exp_refuse(x, "%s: ethtool -N has no mark (testpmd has: --format dpdk)",
 				  who);
-	if (vf && !x->caps->nt_vf)
+	if (vf && !x->caps->nt.vf)
 		return exp_refuse(x, "%s: %s can't steer to a VF's queue (vf N queue Q)", who,
 				  x->caps->driver);
 	if (vf && r->action != SNIC_ACT_QUEUE)
 		return exp_refuse(x, "%s: ethtool's vf N takes a queue, not a drop or a context",
 				  who);
-	if (r->action == SNIC_ACT_RSS && !x->caps->nt_context)
+	if (r->action == SNIC_ACT_RSS && !x->caps->nt.context)
 		return exp_refuse(x, "%s: %s has no RSS contexts", who, x->caps->driver);
 	return 0;
 }
@@ -501,7 +478,7 @@ static int check_rule(struct exp *x, unsigned i)
 	rc = check_fields(x, r, who);
 	if (!rc)
 		rc = check_action(x, r, who);
-	if (!rc && x->caps->nt_one_mask && i && !same_mask(r, &x->rules[0].rule))
+	if (!rc && x->caps->nt.one_mask && i && !same_mask(r, &x->rules[0].rule))
 		rc = exp_refuse(x,
 				"%s: %s takes one mask per port: fields and masks must be "
 				"those of flow rule 0",
@@ -511,75 +488,55 @@ static int check_rule(struct exp *x, unsigned i)
 
 /* ---- rule words ---- */
 
-struct words {
-	char *buf;
-	size_t size, off;
-};
-
-static void put(struct words *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void put(struct words *w, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (w->off >= w->size)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(w->buf + w->off, w->size - w->off, fmt, ap);
-	va_end(ap);
-	w->off = n < 0 ? w->size : w->off + (size_t)n;
-}
-
 /* An address and, for a prefix, the bits ethtool is to ignore. */
-static void put_ip(struct words *w, const char *name, const uint8_t *a, unsigned plen, int ver)
+static void put_ip(struct exp_buf *w, const char *name, const uint8_t *a, unsigned plen, int ver)
 {
 	unsigned bytes = ver == 4 ? 4 : 16;
 	char s[INET6_ADDRSTRLEN];
 	uint8_t m[16] = {0};
 
-	put(w, " %s %s", name, inet_ntop(ver == 4 ? AF_INET : AF_INET6, a, s, sizeof(s)));
+	exp_put(w, " %s %s", name, inet_ntop(ver == 4 ? AF_INET : AF_INET6, a, s, sizeof(s)));
 	if (plen >= bytes * 8)
 		return;
 	for (unsigned i = plen; i < bytes * 8; i++)
 		m[i / 8] |= (uint8_t)(0x80u >> (i % 8));
-	put(w, " m %s", inet_ntop(ver == 4 ? AF_INET : AF_INET6, m, s, sizeof(s)));
+	exp_put(w, " m %s", inet_ntop(ver == 4 ? AF_INET : AF_INET6, m, s, sizeof(s)));
 }
 
-static void put_u16(struct words *w, const char *name, unsigned v, uint16_t care)
+static void put_u16(struct exp_buf *w, const char *name, unsigned v, uint16_t care)
 {
-	put(w, " %s %u", name, v);
+	exp_put(w, " %s %u", name, v);
 	if (care != 0xffff)
-		put(w, " m 0x%04x", (uint16_t)~care);
+		exp_put(w, " m 0x%04x", (uint16_t)~care);
 }
 
-static void put_mac(struct words *w, const char *name, const uint8_t *mac, const uint8_t *care)
+static void put_mac(struct exp_buf *w, const char *name, const uint8_t *mac, const uint8_t *care)
 {
 	uint8_t ign[6];
 	char s[18];
 	bool full = true;
 
-	put(w, " %s %s", name, snic_word_mac_str(mac, s));
+	exp_put(w, " %s %s", name, snic_word_mac_str(mac, s));
 	for (int i = 0; i < 6; i++) {
 		ign[i] = (uint8_t)~care[i];
 		full = full && !ign[i];
 	}
 	if (!full)
-		put(w, " m %s", snic_word_mac_str(ign, s));
+		exp_put(w, " m %s", snic_word_mac_str(ign, s));
 }
 
-static void put_match(struct words *w, const struct snic_flow_rule *r, enum exp_nt t)
+static void put_match(struct exp_buf *w, const struct snic_flow_rule *r, enum exp_nt t)
 {
 	if ((r->match & SNIC_FM_DMAC) && t == NT_ETHER)
 		put_mac(w, "dst", r->dmac, r->dmac_mask);
 	if ((r->match & SNIC_FM_ETHERTYPE) && t == NT_ETHER)
-		put(w, " proto 0x%04x", r->ethertype);
+		exp_put(w, " proto 0x%04x", r->ethertype);
 	if (r->match & SNIC_FM_IP_SRC)
 		put_ip(w, "src-ip", r->ip_src, r->src_plen, r->ip_ver);
 	if (r->match & SNIC_FM_IP_DST)
 		put_ip(w, "dst-ip", r->ip_dst, r->dst_plen, r->ip_ver);
 	if ((r->match & SNIC_FM_L4_PROTO) && (t == NT_IP4 || t == NT_IP6))
-		put(w, " l4proto %u", r->l4_proto);
+		exp_put(w, " l4proto %u", r->l4_proto);
 	if (r->match & SNIC_FM_SPORT)
 		put_u16(w, "src-port", r->sport, r->sport_mask);
 	if (r->match & SNIC_FM_DPORT)
@@ -590,16 +547,16 @@ static void put_match(struct words *w, const struct snic_flow_rule *r, enum exp_
 		put_mac(w, "dst-mac", r->dmac, r->dmac_mask);
 }
 
-static void put_rule_action(struct exp *x, struct words *w, const struct snic_flow_rule *r)
+static void put_rule_action(struct exp *x, struct exp_buf *w, const struct snic_flow_rule *r)
 {
 	if (r->vport != snic_nic_pf_vport(x->nic))
-		put(w, " vf %u queue %u", r->vport, r->queue);
+		exp_put(w, " vf %u queue %u", r->vport, r->queue);
 	else if (r->action == SNIC_ACT_DROP)
-		put(w, " action -1");
+		exp_put(w, " action -1");
 	else if (r->action == SNIC_ACT_RSS)
-		put(w, " context %u", ctx_ordinal(x, r->rss_ctx));
+		exp_put(w, " context %u", ctx_ordinal(x, r->rss_ctx));
 	else
-		put(w, " action %u", r->queue);
+		exp_put(w, " action %u", r->queue);
 }
 
 static int rule_line(struct exp *x, unsigned i)
@@ -607,13 +564,13 @@ static int rule_line(struct exp *x, unsigned i)
 	const struct snic_flow_rule *r = &x->rules[i].rule;
 	enum exp_nt t = rule_type(r);
 	char buf[512];
-	struct words w = {buf, sizeof(buf), 0};
+	struct exp_buf w = EXP_BUF(buf);
 
-	put(&w, "ethtool -N %s flow-type %s", x->dev, nt_names[t]);
+	exp_put(&w, "ethtool -N %s flow-type %s", x->dev, nt_names[t]);
 	put_match(&w, r, t);
 	put_rule_action(x, &w, r);
-	put(&w, " loc %u", i);
-	if (w.off >= w.size)
+	exp_put(&w, " loc %u", i);
+	if (!exp_fits(&w))
 		return snic_errf(x->err, -E2BIG, "flow rule %u: too long", i);
 	exp_line(x, "%s", buf);
 	return 0;

@@ -16,6 +16,7 @@
  * a comment says what it was.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "words.h"
@@ -30,76 +31,106 @@ static const char *const rxmode_flags[] = {
 	[SNIC_RXMODE_PROMISC] = " promisc on",
 };
 
+/* The MTU a max frame is: the frame less the Ethernet header. */
+#define MTU_L2_HEADER 14
+
+/* What the file gave of the PF's address, MTU and link, and its mode. */
 static void pf_line(struct exp *x)
 {
-	const struct exp_file *f = &x->file;
-	char line[128] = "";
-	size_t off = 0;
+	unsigned keys = x->cfg->pf_keys;
+	struct snic_pf_info pf;
+	char line[128] = "", mac[18];
+	struct exp_buf b = EXP_BUF(line);
 
-	if (f->pf_mac[0])
-		off += (size_t)snprintf(line + off, sizeof(line) - off, " address %s", f->pf_mac);
-	if (f->mtu)
-		off += (size_t)snprintf(line + off, sizeof(line) - off, " mtu %u", f->mtu);
-	if (f->rxmode >= 0 && f->rxmode <= SNIC_RXMODE_PROMISC)
-		off += (size_t)snprintf(line + off, sizeof(line) - off, "%s",
-					rxmode_flags[f->rxmode]);
-	if (f->link >= 0)
-		snprintf(line + off, sizeof(line) - off, " %s", f->link ? "up" : "down");
+	snic_pf_get(x->nic, &pf);
+	if (keys & SNIC_CONFIG_PF_MAC)
+		exp_put(&b, " address %s", snic_word_mac_str(pf.mac, mac));
+	if (keys & SNIC_CONFIG_PF_MTU)
+		exp_put(&b, " mtu %u", snic_nic_max_frame(x->nic) - MTU_L2_HEADER);
+	if (pf.rxmode <= SNIC_RXMODE_PROMISC)
+		exp_put(&b, "%s", rxmode_flags[pf.rxmode]);
+	if (keys & SNIC_CONFIG_PF_LINK)
+		exp_put(&b, " %s", pf.link_up ? "up" : "down");
 	if (line[0])
 		exp_line(x, "ip link set %s%s", x->dev, line);
+}
+
+/* The groups the PF joins, then its more unicast MACs. */
+static int pf_macs(struct exp *x, const struct snic_pf_info *pf)
+{
+	unsigned nmc = pf->n_mc, n = nmc + pf->n_macvlan;
+	uint8_t(*m)[6] = calloc(n ? n : 1, sizeof(*m));
+	char mac[18];
+
+	if (!m)
+		return snic_errf(x->err, -ENOMEM, "pf: out of memory");
+	snic_pf_mc_list(x->nic, m, nmc);
+	snic_pf_macvlan_list(x->nic, m + nmc, pf->n_macvlan);
+	for (unsigned i = 0; i < n; i++) {
+		snic_word_mac_str(m[i], mac);
+		if (i < nmc)
+			exp_line(x, "ip maddr add %s dev %s", mac, x->dev);
+		else
+			exp_line(x, "bridge fdb add %s dev %s self permanent", mac, x->dev);
+	}
+	free(m);
+	return 0;
 }
 
 /* The PF's filters: groups it joins, more unicast MACs, VLANs. */
 static int pf_filters(struct exp *x)
 {
-	const struct exp_file *f = &x->file;
-	char mac[18];
+	uint16_t vids[4096];
+	struct snic_pf_info pf;
+	unsigned n;
+	int rc;
 
-	for (unsigned i = 0; i < f->mc.n; i++)
-		exp_line(x, "ip maddr add %s dev %s", snic_word_mac_str(f->mc.mac[i], mac), x->dev);
-	for (unsigned i = 0; i < f->uc.n; i++)
-		exp_line(x, "bridge fdb add %s dev %s self permanent",
-			 snic_word_mac_str(f->uc.mac[i], mac), x->dev);
-	for (unsigned i = 0; i < f->nvlans; i++) {
+	snic_pf_get(x->nic, &pf);
+	rc = pf_macs(x, &pf);
+	n = rc ? 0 : snic_pf_vlan_list(x->nic, vids, 4096);
+	for (unsigned i = 0; i < n; i++) {
 		char name[32];
-		int n = snprintf(name, sizeof(name), "%s.%u", x->dev, f->vlans[i]);
 
-		if (n > IFNAME_MAX)
+		if (snprintf(name, sizeof(name), "%s.%u", x->dev, vids[i]) > IFNAME_MAX)
 			return snic_errf(x->err, -EINVAL,
 					 "pf vlan %u: the interface %s is longer than %d bytes",
-					 f->vlans[i], name, IFNAME_MAX);
-		exp_line(x, "ip link add link %s name %s type vlan id %u", x->dev, name,
-			 f->vlans[i]);
+					 vids[i], name, IFNAME_MAX);
+		exp_line(x, "ip link add link %s name %s type vlan id %u", x->dev, name, vids[i]);
 	}
-	return 0;
+	return rc;
 }
 
 static const char *const link_states[] = {"auto", "enable", "disable"};
 
 /* " vlan 100 qos 3 proto 802.1ad" */
-static size_t put_vlan(const struct snic_vf_info *v, char *buf, size_t size)
+static void put_vlan(const struct snic_vf_info *v, struct exp_buf *b)
 {
-	int n;
-
 	if (!v->vlan)
-		return 0;
-	n = snprintf(buf, size, " vlan %u", v->vlan);
+		return;
+	exp_put(b, " vlan %u", v->vlan);
 	if (v->qos)
-		n += snprintf(buf + n, size - (size_t)n, " qos %u", v->qos);
+		exp_put(b, " qos %u", v->qos);
 	if (v->vlan_proto == SNIC_VLAN_PROTO_8021AD)
-		n += snprintf(buf + n, size - (size_t)n, " proto 802.1ad");
-	return (size_t)n;
+		exp_put(b, " proto 802.1ad");
+}
+
+/* Whether the driver has `ip link set DEV vf N query_rss`. */
+static bool has_query_rss(const struct exp *x)
+{
+	if (x->caps->vf.query_rss == QRSS_SHARED)
+		return x->p->quirks & SNIC_Q_VF_RSS_READONLY;
+	return x->caps->vf.query_rss == QRSS_ALL;
 }
 
 static int check_vf(struct exp *x, unsigned vf, const struct snic_vf_info *v)
 {
-	if (v->link_state != SNIC_LINK_AUTO && !x->caps->vf_link_state)
+	if (v->link_state != SNIC_LINK_AUTO && !x->caps->vf.link_state)
 		return exp_refuse(x,
 				  "vf%u state %s: %s has no VF link state knob (ip link set "
 				  "DEV vf N state)",
 				  vf, v->link_state < 3 ? link_states[v->link_state] : "?",
 				  x->caps->driver);
-	if (v->query_rss && !x->caps->vf_query_rss)
+	if (v->query_rss && !has_query_rss(x))
 		return exp_refuse(x,
 				  "vf%u query_rss on: %s has no query_rss knob (ip link set "
 				  "DEV vf N query_rss)",
@@ -109,26 +140,21 @@ static int check_vf(struct exp *x, unsigned vf, const struct snic_vf_info *v)
 
 static void vf_line(struct exp *x, unsigned vf, const struct snic_vf_info *v)
 {
-	char line[256], mac[18];
-	size_t off = 0;
+	char line[256] = "", mac[18];
+	struct exp_buf b = EXP_BUF(line);
 
 	if (v->admin_mac)
-		off += (size_t)snprintf(line + off, sizeof(line) - off, " mac %s",
-					snic_word_mac_str(v->mac, mac));
-	off += put_vlan(v, line + off, sizeof(line) - off);
-	off += (size_t)snprintf(line + off, sizeof(line) - off, " spoofchk %s trust %s",
-				v->spoofchk ? "on" : "off", v->trust ? "on" : "off");
+		exp_put(&b, " mac %s", snic_word_mac_str(v->mac, mac));
+	put_vlan(v, &b);
+	exp_put(&b, " spoofchk %s trust %s", v->spoofchk ? "on" : "off", v->trust ? "on" : "off");
 	if (v->link_state != SNIC_LINK_AUTO && v->link_state < 3)
-		off += (size_t)snprintf(line + off, sizeof(line) - off, " state %s",
-					link_states[v->link_state]);
+		exp_put(&b, " state %s", link_states[v->link_state]);
 	if (v->max_tx_rate)
-		off += (size_t)snprintf(line + off, sizeof(line) - off, " max_tx_rate %u",
-					v->max_tx_rate);
+		exp_put(&b, " max_tx_rate %u", v->max_tx_rate);
 	if (v->min_tx_rate)
-		off += (size_t)snprintf(line + off, sizeof(line) - off, " min_tx_rate %u",
-					v->min_tx_rate);
+		exp_put(&b, " min_tx_rate %u", v->min_tx_rate);
 	if (v->query_rss)
-		snprintf(line + off, sizeof(line) - off, " query_rss on");
+		exp_put(&b, " query_rss on");
 	exp_line(x, "ip link set %s vf %u%s", x->dev, vf, line);
 }
 

@@ -8,8 +8,10 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cli.h"
+#include "words.h"
 
 /* Options every subcommand knows; they act on struct cli, not on opts. */
 enum {
@@ -292,81 +294,34 @@ int cli_parse(struct cli *cli, const struct cli_spec *spec, void *opts, int argc
 	return CLI_CONTINUE;
 }
 
-/* ---- values ---- */
+/* ---- values: the readers of words.h, as the subcommands take them ---- */
 
 int cli_parse_uint(const char *s, unsigned long max, unsigned long *out)
 {
-	int base = 10;
-	unsigned long v;
-	char *end;
-
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		base = 16;
-		s += 2;
-	}
-	if (s[0] == '\0' || !strchr("0123456789abcdefABCDEF", s[0]))
-		return -EINVAL;
-	errno = 0;
-	v = strtoul(s, &end, base);
-	if (errno || *end != '\0' || v > max)
-		return -EINVAL;
-	*out = v;
-	return 0;
+	return snic_word_uint(s, max, out) ? -EINVAL : 0;
 }
 
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
+/* Unlike a config's hkey, no bytes at all ("", "0x") is an input here. */
 int cli_parse_hex(const char *s, uint8_t *out, size_t cap)
 {
-	size_t n = 0;
-	int hi, lo;
-
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
-		s += 2;
-	while (*s) {
-		hi = hex_digit(s[0]);
-		lo = hi < 0 ? -1 : hex_digit(s[1]);
-		if (lo < 0)
-			return -EINVAL;
-		if (n == cap)
-			return -ENOSPC;
-		out[n++] = (uint8_t)(hi << 4 | lo);
-		s += 2;
-		if (s[0] == ':' && s[1] != '\0')
-			s++;
-	}
-	return (int)n;
+	if (!strcmp(s, "") || !strcasecmp(s, "0x"))
+		return 0;
+	return snic_word_hex(s, out, cap);
 }
 
 char *cli_format_hex(const uint8_t *b, size_t n, char *buf, size_t size)
 {
-	size_t off = 0;
-
-	if (size)
-		buf[0] = '\0';
-	for (size_t i = 0; i < n && off + (i ? 4 : 3) <= size; i++)
-		off += (size_t)snprintf(buf + off, size - off, "%s%02x", i ? ":" : "", b[i]);
-	return buf;
+	return snic_word_hex_str(b, n, ':', buf, size);
 }
 
 int cli_parse_addr(const char *s, struct cli_addr *a)
 {
+	uint8_t ver;
+
 	memset(a, 0, sizeof(*a));
-	if (inet_pton(AF_INET, s, a->b) == 1)
-		a->family = AF_INET;
-	else if (inet_pton(AF_INET6, s, a->b) == 1)
-		a->family = AF_INET6;
-	else
+	if (snic_word_ip(s, &ver, a->b))
 		return -EINVAL;
+	a->family = ver == 4 ? AF_INET : AF_INET6;
 	return 0;
 }
 

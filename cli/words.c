@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Strict word readers shared by the config reader and the flow-rule words.
+ * Strict word readers and writers: see words.h.
  */
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -46,6 +46,18 @@ int snic_word_uint(const char *s, unsigned long max, unsigned long *out)
 	return 0;
 }
 
+int snic_word_uint_named(const char *key, const char *s, unsigned long max, unsigned long *out,
+			 struct snic_err *err)
+{
+	int rc = snic_word_uint(s, max, out);
+
+	if (rc == -ERANGE)
+		return snic_errf(err, rc, "%s %s is out of range 0..%lu", key, s, max);
+	if (rc)
+		return snic_errf(err, rc, "%s '%s' is not a number", key, s);
+	return 0;
+}
+
 int snic_word_mac(const char *s, uint8_t mac[6])
 {
 	uint8_t m[6];
@@ -65,9 +77,7 @@ int snic_word_mac(const char *s, uint8_t mac[6])
 
 char *snic_word_mac_str(const uint8_t mac[6], char buf[18])
 {
-	snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3], mac[4],
-		 mac[5]);
-	return buf;
+	return snic_word_hex_str(mac, 6, ':', buf, 18);
 }
 
 int snic_word_hex(const char *s, uint8_t *out, size_t cap)
@@ -91,6 +101,24 @@ int snic_word_hex(const char *s, uint8_t *out, size_t cap)
 	return n ? (int)n : -EINVAL;
 }
 
+char *snic_word_hex_str(const uint8_t *b, size_t n, char sep, char *buf, size_t size)
+{
+	size_t off = 0;
+
+	if (size)
+		buf[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		bool split = sep && i;
+
+		if (off + split + 3 > size)
+			break;
+		if (split)
+			buf[off++] = sep;
+		off += (size_t)snprintf(buf + off, size - off, "%02x", b[i]);
+	}
+	return buf;
+}
+
 static const struct {
 	const char *name;
 	bool val;
@@ -108,6 +136,14 @@ int snic_word_bool(const char *s, bool *out)
 		}
 	}
 	return -EINVAL;
+}
+
+int snic_word_bool_named(const char *key, const char *s, bool *out, struct snic_err *err)
+{
+	if (snic_word_bool(s, out))
+		return snic_errf(err, -EINVAL, "%s '%s' is not on or off (true/false, yes/no)", key,
+				 s);
+	return 0;
 }
 
 int snic_word_ip(const char *s, uint8_t *ver, uint8_t b[16])

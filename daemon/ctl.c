@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "ctl.h"
+#include "words.h"
 
 #define CTL_CMDS_MAX	64
 #define CTL_CLIENTS_MAX 64
@@ -126,11 +127,10 @@ static void ctl_log(const struct ctl_client *cl, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	for (char *p = line; *p; p++) /* a peer's text can't forge log lines */
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
+	/* a peer's text can't forge log lines */
 	fprintf(stderr, "snicd: ctl: pid %ld uid %lu gid %lu: %s\n", (long)cl->cred.pid,
-		(unsigned long)cl->cred.uid, (unsigned long)cl->cred.gid, line);
+		(unsigned long)cl->cred.uid, (unsigned long)cl->cred.gid,
+		snic_word_printable(line));
 }
 
 /* ---- replies ---- */

@@ -15,17 +15,14 @@
 int ctl_val_uint(json_t *v, const char *key, unsigned long max, unsigned long *out,
 		 struct snic_err *err)
 {
+	struct snic_err why;
 	json_int_t i;
 
-	if (json_is_string(v)) {
-		if (snic_word_uint(json_string_value(v), max, out) == -ERANGE)
-			return snic_errf(err, -EINVAL, "%s %s is out of range 0..%lu", key,
-					 json_string_value(v), max);
-		if (snic_word_uint(json_string_value(v), max, out))
-			return snic_errf(err, -EINVAL, "%s: '%s' is not a number", key,
-					 json_string_value(v));
+	/* The config reader's words; out of range is -EINVAL, as for an integer. */
+	if (json_is_string(v) && snic_word_uint_named(key, json_string_value(v), max, out, &why))
+		return snic_errf(err, -EINVAL, "%s", why.msg);
+	if (json_is_string(v))
 		return 0;
-	}
 	if (!json_is_integer(v))
 		return snic_errf(err, -EINVAL, "%s: expected a number", key);
 	i = json_integer_value(v);
@@ -42,11 +39,8 @@ int ctl_val_bool(json_t *v, const char *key, bool *out, struct snic_err *err)
 		*out = json_is_true(v);
 		return 0;
 	}
-	if (json_is_string(v) && !snic_word_bool(json_string_value(v), out))
-		return 0;
 	if (json_is_string(v))
-		return snic_errf(err, -EINVAL, "%s: '%s' is not on or off", key,
-				 json_string_value(v));
+		return snic_word_bool_named(key, json_string_value(v), out, err);
 	return snic_errf(err, -EINVAL, "%s: expected on or off", key);
 }
 

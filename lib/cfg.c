@@ -36,8 +36,16 @@ static void pool_queues(struct snic_pool *pl, unsigned nq)
 	pl->qmask = (nq & (nq - 1)) ? 0 : (uint16_t)(nq - 1);
 }
 
-/* A VF's pool. Link: enable, or auto while the PF's link is up
- * (ixgbe_set_vf_link_state / IFLA_VF_LINK_STATE_AUTO). */
+/*
+ * A VF's pool. Link: enable, or auto while the PF's link is up, as
+ * rtnetlink defines IFLA_VF_LINK_STATE_ENABLE and _AUTO (ixgbe itself
+ * leaves enable unsupported, ixgbe_ndo_set_vf_link_state, and drives
+ * VFTE/VFRE from auto and disable in ixgbe_set_vf_rx_tx). The pool's link
+ * says whether the VF sends and receives at all; the wire behind the PF's
+ * link is cfg->link_up, which snic_rx and snic_tx check apart: an enabled
+ * VF keeps switching with the other local pools while the PF's link is
+ * down.
+ */
 static void pool_vf(struct snic_cfg *cfg, const struct snic_nic *nic, unsigned i)
 {
 	const struct snic_vf *vf = &nic->vf[i];
@@ -46,7 +54,7 @@ static void pool_vf(struct snic_cfg *cfg, const struct snic_nic *nic, unsigned i
 	pl->rx_on = vf->link_state == SNIC_LINK_ENABLE ||
 		    (vf->link_state == SNIC_LINK_AUTO && nic->link_up);
 	pl->is_vf = 1;
-	pl->rxmode = (uint8_t)snic_vf_rxmode_eff(vf);
+	pl->rxmode = (uint8_t)snic_vf_rxmode_eff(nic->p, vf);
 	pl->pvlan = vf->pvid != 0;
 	pl->pvid = vf->pvid;
 	pl->ptpid = vf->vlan_proto;
@@ -116,17 +124,40 @@ static int rss_get(struct snic_cfg *cfg, const struct snic_rss_conf *c, const st
 	return 0;
 }
 
+/* Confs that give every frame the same hash: their RETAs may differ. */
+static bool hash_eq(const struct snic_rss_conf *a, const struct snic_rss_conf *b)
+{
+	return a->hfunc == b->hfunc && a->key_len == b->key_len && a->flags == b->flags &&
+	       !memcmp(a->fields, b->fields, sizeof(a->fields)) &&
+	       !memcmp(a->key, b->key, a->key_len);
+}
+
+/* The first compiled conf that hashes as @r does. Pools whose confs differ
+ * in their RETAs alone (per-pool RETAs under one key, as ice and mlx5 set
+ * them up) hash with it, so that the data path hashes a frame once for
+ * them all and their frames in one batch. */
+static const struct snic_rss *hash_twin(const struct snic_cfg *cfg, const struct snic_rss *r)
+{
+	for (unsigned i = 0; i < cfg->nrss; i++)
+		if (hash_eq(snic_rss_conf(cfg->rss[i]), snic_rss_conf(r)))
+			return cfg->rss[i];
+	return r;
+}
+
+/* A pool hashes with pl->rss and picks queues from its own pl->rconf. */
 static int build_pool_rss(struct snic_cfg *cfg, const struct snic_nic *nic, struct snic_err *err)
 {
 	bool per_pool = nic->p->rss_per_pool;
 
 	for (unsigned i = 0; i < cfg->npools; i++) {
 		struct snic_pool *pl = &cfg->pool[i];
-		int rc = rss_get(cfg, &nic->rss[per_pool ? i : 0], &pl->rss, err);
+		const struct snic_rss *own;
+		int rc = rss_get(cfg, &nic->rss[per_pool ? i : 0], &own, err);
 
 		if (rc)
 			return rc;
-		pl->rconf = snic_rss_conf(pl->rss);
+		pl->rconf = snic_rss_conf(own);
+		pl->rss = hash_twin(cfg, own);
 		pl->bctx = per_pool ? (uint16_t)i : 0;
 	}
 	return 0;
@@ -197,6 +228,7 @@ int snic_nic_commit(struct snic_nic *nic, struct snic_cfg **out, struct snic_err
 	cfg->npools = (uint16_t)snic_nic_npools(nic);
 	cfg->pf = (uint16_t)snic_nic_pf_vport(nic);
 	cfg->max_frame = nic->max_frame;
+	cfg->link_up = nic->link_up;
 	rc = cfg_build(cfg, nic, err);
 	if (rc) {
 		snic_cfg_free(cfg);

@@ -39,12 +39,12 @@ struct snic_pool {
 	uint16_t bctx;	   /* bucket counter context of its own RSS conf */
 	uint32_t rule_off; /* its rules: cfg->rules[rule_off .. +nrules) */
 	uint32_t nrules;
-	uint32_t grp_off;	    /* its rule groups: cfg->groups[grp_off .. +ngrp) */
-	uint32_t ngrp;		    /* 0: its rules are scanned linearly */
-	const struct snic_rss *rss; /* its RSS (the shared one on 82599) */
-	const struct snic_rss_conf *rconf;
-	uint64_t rate_mbps; /* max_tx_rate, 0 = none */
-	uint64_t tb_depth;  /* token bucket depth, bits */
+	uint32_t grp_off;		   /* its rule groups: cfg->groups[grp_off .. +ngrp) */
+	uint32_t ngrp;			   /* 0: its rules are scanned linearly */
+	const struct snic_rss *rss;	   /* its hash: any compiled conf that hashes alike */
+	const struct snic_rss_conf *rconf; /* its own conf: the RETA (shared on 82599) */
+	uint64_t rate_mbps;		   /* max_tx_rate, 0 = none */
+	uint64_t tb_depth;		   /* token bucket depth, bits */
 };
 
 /* FDB: MAC -> members (pool, VID), open addressing. */
@@ -164,6 +164,7 @@ struct snic_cfg {
 	struct snic_plug *plug;
 	const struct snic_plugin *plugin; /* NULL: no hook */
 	void *pstate;
+	uint8_t link_up; /* the PF's link: the wire, for snic_rx and snic_tx */
 };
 
 /* --- switch.c ------------------------------------------------------------- */

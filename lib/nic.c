@@ -119,7 +119,7 @@ static void fn_set_vlan(struct snic_fn *fn, unsigned vid, bool add)
 static int fn_set_uc(struct snic_nic *nic, struct snic_fn *fn, const char *who,
 		     const uint8_t mac[6], bool add, struct snic_err *err)
 {
-	int i = maclist_find(&fn->uc, mac);
+	int i = maclist_find(&fn->uc, mac), rc;
 	char s[18];
 
 	if (!add) {
@@ -135,6 +135,9 @@ static int fn_set_uc(struct snic_nic *nic, struct snic_fn *fn, const char *who,
 				 snic_mac_str(mac, s));
 	if (i >= 0)
 		return 0;
+	rc = snic_check_mac_room(nic, who, mac, err);
+	if (rc)
+		return rc;
 	if (nic->n_uc >= SNIC_UC_MAX)
 		return snic_errf(err, -ENOSPC, "%s: %s: all %u MAC filter entries are in use", who,
 				 snic_mac_str(mac, s), SNIC_UC_MAX);
@@ -238,6 +241,19 @@ int snic_nic_set_link(struct snic_nic *nic, bool up, struct snic_err *err)
 
 /* --- PF knobs on a VF ---------------------------------------------------------- */
 
+/* A VF's first MAC takes an entry of the shared MAC filter; a change of
+ * MAC reuses its entry, clearing it frees the entry. */
+static int vf_mac_room(const struct snic_nic *nic, unsigned vf, const uint8_t mac[6],
+		       struct snic_err *err)
+{
+	char who[16];
+
+	if (snic_mac_is_zero(mac) || !snic_mac_is_zero(nic->vf[vf].fn.mac))
+		return 0;
+	snprintf(who, sizeof(who), "vf %u", vf);
+	return snic_check_mac_room(nic, who, mac, err);
+}
+
 /*
  * `ip link set DEV vf N mac M`. An all-zero MAC clears the admin MAC and
  * lets the VF choose again (ixgbe_ndo_set_vf_mac); a group address is
@@ -253,13 +269,16 @@ int snic_vf_set_mac(struct snic_nic *nic, unsigned vf, const uint8_t mac[6], str
 	if (snic_mac_is_mcast(mac))
 		return snic_errf(err, -EINVAL, "vf %u: mac %s is a multicast address", vf,
 				 snic_mac_str(mac, s));
+	rc = vf_mac_room(nic, vf, mac, err);
+	if (rc)
+		return rc;
 	memcpy(nic->vf[vf].fn.mac, mac, 6);
 	nic->vf[vf].admin_mac = !snic_mac_is_zero(mac);
 	return 0;
 }
 
-static int check_vlan_args(unsigned vf, unsigned vid, unsigned qos, unsigned proto,
-			   struct snic_err *err)
+static int check_vlan_args(const struct snic_profile *p, unsigned vf, unsigned vid, unsigned qos,
+			   unsigned proto, struct snic_err *err)
 {
 	if (vid > 4095)
 		return snic_errf(err, -EINVAL, "vf %u: vlan %u is out of range 0..4095", vf, vid);
@@ -269,6 +288,11 @@ static int check_vlan_args(unsigned vf, unsigned vid, unsigned qos, unsigned pro
 		return snic_errf(err, -EPROTONOSUPPORT,
 				 "vf %u: vlan proto 0x%04x is neither 802.1Q nor 802.1ad", vf,
 				 proto);
+	/* ixgbe, igb and mlx5 take 802.1Q port VLANs only (see profile.c). */
+	if (proto == SNIC_VLAN_PROTO_8021AD && !p->pvlan_8021ad)
+		return snic_errf(err, -EPROTONOSUPPORT,
+				 "vf %u: vlan proto 802.1ad: %s takes 802.1Q port VLANs only", vf,
+				 p->name);
 	/* A port VLAN 0 with a priority would tag with VID 0, which snic
 	 * treats as untagged: refused rather than half-modelled. */
 	if (!vid && qos)
@@ -279,17 +303,24 @@ static int check_vlan_args(unsigned vf, unsigned vid, unsigned qos, unsigned pro
 /*
  * `ip link set DEV vf N vlan VID qos Q proto P`: a port VLAN. Setting one
  * clears the VLAN filters the VF asked for (ixgbe_clear_vf_vlans) and the
- * VF may not add others while it stays.
+ * VF may not add others while it stays. The port VLAN takes a shared VLAN
+ * filter entry unless another VF uses its VID (ixgbe_enable_port_vlan
+ * adds it with ixgbe_set_vf_vlan, which fails on a full VLVF).
  */
 int snic_vf_set_vlan(struct snic_nic *nic, unsigned vf, unsigned vid, unsigned qos, unsigned proto,
 		     struct snic_err *err)
 {
 	struct snic_vf *v;
 	int rc = snic_check_vf(nic, vf, err);
+	char who[16];
 
 	if (rc)
 		return rc;
-	rc = check_vlan_args(vf, vid, qos, proto, err);
+	rc = check_vlan_args(nic->p, vf, vid, qos, proto, err);
+	if (rc)
+		return rc;
+	snprintf(who, sizeof(who), "vf %u", vf);
+	rc = snic_check_vlan_room(nic, who, vid, vf, err);
 	if (rc)
 		return rc;
 	v = &nic->vf[vf];
@@ -389,10 +420,12 @@ int snic_vf_set_query_rss(struct snic_nic *nic, unsigned vf, bool on, struct sni
 	return rc;
 }
 
-enum snic_rxmode snic_vf_rxmode_eff(const struct snic_vf *vf)
+enum snic_rxmode snic_vf_rxmode_eff(const struct snic_profile *p, const struct snic_vf *vf)
 {
 	if (!vf->trust && vf->fn.rxmode > SNIC_RXMODE_MULTI)
 		return SNIC_RXMODE_MULTI;
+	if (vf->fn.rxmode == SNIC_RXMODE_PROMISC && !p->vf_promisc)
+		return SNIC_RXMODE_ALLMULTI;
 	return (enum snic_rxmode)vf->fn.rxmode;
 }
 
@@ -418,7 +451,7 @@ int snic_vf_get(const struct snic_nic *nic, unsigned vf, struct snic_vf_info *ou
 	out->min_tx_rate = v->min_rate;
 	out->max_tx_rate = v->max_rate;
 	out->rxmode = v->fn.rxmode;
-	out->rxmode_eff = (uint8_t)snic_vf_rxmode_eff(v);
+	out->rxmode_eff = (uint8_t)snic_vf_rxmode_eff(nic->p, v);
 	out->nqueues = (uint16_t)snic_nic_vport_queues(nic, vf);
 	out->n_mc = (uint16_t)v->fn.mc.n;
 	out->n_vlan_filter = v->fn.n_vlan;
@@ -449,6 +482,9 @@ int snic_vf_req_mac(struct snic_nic *nic, unsigned vf, const uint8_t mac[6], str
 		return snic_errf(err, -EPERM,
 				 "vf %u: mac %s: the PF set the MAC and the VF is not trusted", vf,
 				 snic_mac_str(mac, s));
+	rc = vf_mac_room(nic, vf, mac, err);
+	if (rc)
+		return rc;
 	memcpy(v->fn.mac, mac, 6);
 	return 0;
 }
@@ -470,11 +506,14 @@ int snic_vf_req_mc(struct snic_nic *nic, unsigned vf, const uint8_t (*macs)[6], 
 	return fn_set_mc(&nic->vf[vf].fn, who, macs, n, err);
 }
 
-/* IXGBE_VF_SET_VLAN: refused while a port VLAN is set (ixgbe_set_vf_vlan_msg). */
+/* IXGBE_VF_SET_VLAN: refused while a port VLAN is set (ixgbe_set_vf_vlan_msg),
+ * and when the VID needs a shared VLAN filter entry and none is free
+ * (ixgbe_set_vf_vlan fails on a full VLVF). */
 int snic_vf_req_vlan(struct snic_nic *nic, unsigned vf, unsigned vid, bool add,
 		     struct snic_err *err)
 {
 	int rc = snic_check_vf(nic, vf, err);
+	char who[16];
 
 	if (rc)
 		return rc;
@@ -483,6 +522,10 @@ int snic_vf_req_vlan(struct snic_nic *nic, unsigned vf, unsigned vid, bool add,
 	if (nic->vf[vf].pvid)
 		return snic_errf(err, -EPERM, "vf %u: vlan %u: the PF set port vlan %u", vf, vid,
 				 nic->vf[vf].pvid);
+	snprintf(who, sizeof(who), "vf %u", vf);
+	rc = add ? snic_check_vlan_room(nic, who, vid, SNIC_NO_VF, err) : 0;
+	if (rc)
+		return rc;
 	fn_set_vlan(&nic->vf[vf].fn, vid, add);
 	return 0;
 }
@@ -507,9 +550,15 @@ int snic_vf_req_macvlan(struct snic_nic *nic, unsigned vf, const uint8_t mac[6],
 	return fn_set_uc(nic, &v->fn, who, mac, add, err);
 }
 
-/* IXGBE_VF_UPDATE_XCAST_MODE: an untrusted VF is given MULTI at most
+/*
+ * IXGBE_VF_UPDATE_XCAST_MODE: an untrusted VF is given MULTI at most
  * (ixgbe_update_vf_xcast_mode); the request itself is kept, so that trust
- * granted later raises the mode. */
+ * granted later raises the mode. Where the profile has no VF promiscuous
+ * mode (82599, 82576), ixgbe caps an untrusted VF's request first, so it
+ * succeeds at MULTI, and fails a trusted VF's; a kept PROMISC request that
+ * trust raises later gets ALLMULTI, the most such a device gives a VF
+ * (snic_vf_rxmode_eff).
+ */
 int snic_vf_req_rxmode(struct snic_nic *nic, unsigned vf, enum snic_rxmode m, struct snic_err *err)
 {
 	int rc = snic_check_vf(nic, vf, err);
@@ -520,6 +569,10 @@ int snic_vf_req_rxmode(struct snic_nic *nic, unsigned vf, enum snic_rxmode m, st
 		return snic_errf(err, -EINVAL,
 				 "vf %u: rxmode %u is not none, multi, allmulti or promisc", vf,
 				 (unsigned)m);
+	if (m == SNIC_RXMODE_PROMISC && !nic->p->vf_promisc && nic->vf[vf].trust)
+		return snic_errf(err, -EOPNOTSUPP,
+				 "vf %u: rxmode promisc: %s gives VFs no promiscuous mode", vf,
+				 nic->p->name);
 	nic->vf[vf].fn.rxmode = (uint8_t)m;
 	return 0;
 }
@@ -594,5 +647,79 @@ int snic_nic_set_plugin(struct snic_nic *nic, const char *path, const char *args
 	}
 	snic_plug_put(nic->plug);
 	nic->plug = pl;
+	return 0;
+}
+
+/* --- Reading the state back --------------------------------------------------------- */
+
+void snic_pf_get(const struct snic_nic *nic, struct snic_pf_info *out)
+{
+	memset(out, 0, sizeof(*out));
+	memcpy(out->mac, nic->pf.mac, 6);
+	out->rxmode = nic->pf.rxmode;
+	out->link_up = nic->link_up;
+	out->n_mc = nic->pf.mc.n;
+	out->n_macvlan = nic->pf.uc.n;
+	out->n_vlan = nic->pf.n_vlan;
+}
+
+static unsigned maclist_copy(const struct snic_maclist *l, uint8_t (*out)[6], unsigned cap)
+{
+	unsigned n = l->n < cap ? l->n : cap;
+
+	if (n)
+		memcpy(out, l->mac, n * sizeof(*out));
+	return l->n;
+}
+
+unsigned snic_pf_mc_list(const struct snic_nic *nic, uint8_t (*out)[6], unsigned cap)
+{
+	return maclist_copy(&nic->pf.mc, out, cap);
+}
+
+unsigned snic_pf_macvlan_list(const struct snic_nic *nic, uint8_t (*out)[6], unsigned cap)
+{
+	return maclist_copy(&nic->pf.uc, out, cap);
+}
+
+unsigned snic_pf_vlan_list(const struct snic_nic *nic, uint16_t *out, unsigned cap)
+{
+	unsigned n = 0;
+
+	for (unsigned vid = 1; vid < SNIC_VLAN_WORDS * 64 && n < cap; vid++)
+		if (snic_vlan_test(nic->pf.vlan, vid))
+			out[n++] = (uint16_t)vid;
+	return nic->pf.n_vlan;
+}
+
+unsigned snic_nic_max_frame(const struct snic_nic *nic)
+{
+	return nic->max_frame;
+}
+
+unsigned snic_nic_rss_ctx_list(const struct snic_nic *nic, unsigned *out, unsigned cap)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < nic->p->rss_contexts; i++) {
+		if (!nic->ctx[i].used)
+			continue;
+		if (n < cap)
+			out[n] = i + 1;
+		n++;
+	}
+	return n;
+}
+
+int snic_nic_rss_ctx_get(const struct snic_nic *nic, unsigned ctx, unsigned *vport,
+			 struct snic_rss_conf *out, struct snic_err *err)
+{
+	const struct snic_rss_ctx *c;
+
+	if (!ctx || ctx > nic->p->rss_contexts || !nic->ctx[ctx - 1].used)
+		return snic_errf(err, -ENOENT, "rss context %u does not exist", ctx);
+	c = &nic->ctx[ctx - 1];
+	*vport = c->vport;
+	*out = c->conf;
 	return 0;
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The state behind struct snic_nic, shared by the control-plane files:
- * nic.c (knobs and mailbox requests), sriov.c (VF count, pools, queues),
+ * nic.c (knobs and mailbox requests), sriov.c (VF count, pools, queues,
+ * the filter tables pools share),
  * nic_rss.c (RSS confs and contexts), flow.c (rules) and cfg.c (commit).
  * One control thread owns all of it.
  */
@@ -124,11 +125,27 @@ int snic_check_vf(const struct snic_nic *nic, unsigned vf, struct snic_err *err)
 /* -EINVAL unless @vport is a pool in use. */
 int snic_check_vport(const struct snic_nic *nic, unsigned vport, struct snic_err *err);
 
+/* No VF left out of a count. */
+#define SNIC_NO_VF 0xffffffffu
+
+/* Entries of the profile's shared MAC filter in use: the PF's MAC, every VF
+ * MAC set, every extra unicast MAC. */
+unsigned snic_mac_filters_used(const struct snic_nic *nic);
+/* 0 when one more MAC entry fits, else -ENOSPC; @who and @mac name the
+ * request in the message. */
+int snic_check_mac_room(const struct snic_nic *nic, const char *who, const uint8_t mac[6],
+			struct snic_err *err);
+/* 0 when VID @vid can be added to a VF (used by another VF already, VID 0,
+ * no limit, or a free entry) counting the VLAN filters and port VLANs of
+ * every VF but @skip (SNIC_NO_VF: none); else -ENOSPC. */
+int snic_check_vlan_room(const struct snic_nic *nic, const char *who, unsigned vid, unsigned skip,
+			 struct snic_err *err);
+
 /* --- nic.c -------------------------------------------------------------- */
 
 void snic_fn_reset(struct snic_fn *fn);
 /* The receive mode a VF gets: capped at MULTI when untrusted. */
-enum snic_rxmode snic_vf_rxmode_eff(const struct snic_vf *vf);
+enum snic_rxmode snic_vf_rxmode_eff(const struct snic_profile *p, const struct snic_vf *vf);
 
 /* --- nic_rss.c ---------------------------------------------------------- */
 

@@ -646,10 +646,6 @@ int snic_parse(const uint8_t *frame, uint32_t len, struct snic_pkt *pkt)
 	return parse_pkt(frame, len, pkt, true);
 }
 
-/* The plain twin of snic_parse(): the full parser alone. Not in parse.h:
- * tests/unit/test_parse.c declares it to compare the two. */
-int snic_parse_full(const uint8_t *frame, uint32_t len, struct snic_pkt *pkt);
-
 int snic_parse_full(const uint8_t *frame, uint32_t len, struct snic_pkt *pkt)
 {
 	return parse_pkt(frame, len, pkt, false);

@@ -88,6 +88,11 @@ static const struct snic_profile prof_generic = {
 	.max_frame = 9728,
 	.default_hfunc = SNIC_HFUNC_TOEPLITZ,
 	.rss_flags = SNIC_RSS_INNER | SNIC_RSS_TEID,
+	/* nothing removed: no table limit, every VF knob */
+	.mac_filters = 0,
+	.vlan_filters = 0,
+	.pvlan_8021ad = true,
+	.vf_promisc = true,
 };
 
 /*
@@ -112,6 +117,23 @@ static const struct snic_profile prof_generic = {
  * or sdfn, 4-tuple off by default (IXGBE_FLAG2_RSS_FIELD_IPV4_UDP clear;
  * `ethtool -N DEV rx-flow-hash udp4 sdfn` sets it, warning that fragments
  * may then arrive out of order); SCTP and other IP sd only.
+ *
+ * Filters: ixgbe_82599.c: IXGBE_82599_RAR_ENTRIES 128 receive-address
+ * entries hold the PF's MAC, each VF's MAC and every MACVLAN filter
+ * (ixgbe_sriov.c: ixgbe_set_vf_macvlan answers -ENOSPC when none is left;
+ * ixgbe_main.c: ixgbe_ndo_fdb_add refuses a PF address past
+ * ixgbe_available_rars). The driver also keeps the last entry for a SAN MAC
+ * on boards that have one and splits the table between PF and VF MACVLANs
+ * (ixgbe_alloc_vf_macvlans); snic models one shared table.
+ * ixgbe_type.h: IXGBE_VLVF_ENTRIES 64 pool VLAN filters, one per VID with
+ * a bit per pool; ixgbe_common.c: ixgbe_find_vlvf_slot keeps entry 0 for
+ * VID 0, so 63 VIDs 1..4095 fit, and reports no space past them; a VF's
+ * VLAN request or port VLAN then fails (ixgbe_sriov.c: ixgbe_set_vf_vlan).
+ * The PF's own VLANs take no entry: ixgbe_main.c: ixgbe_vlan_rx_add_vid
+ * asks with vlvf_bypass and falls back to the 4096-bit VFTA.
+ * ixgbe_sriov.c: ixgbe_ndo_set_vf_vlan takes an 802.1Q port VLAN only
+ * (-EPROTONOSUPPORT otherwise); ixgbe_update_vf_xcast_mode refuses VF
+ * promiscuous mode on the 82599 and older (-EOPNOTSUPP).
  */
 static const struct snic_profile prof_ixgbe_82599 = {
 	.name = "ixgbe-82599",
@@ -144,7 +166,11 @@ static const struct snic_profile prof_ixgbe_82599 = {
 	/* ixgbe.h: IXGBE_MAX_JUMBO_FRAME_SIZE 9728 = MTU 9710 + 14 + FCS 4 */
 	.max_frame = 9728,
 	.default_hfunc = SNIC_HFUNC_TOEPLITZ,
-	.rss_flags = 0, /* no tunnel or GTP parsing for RSS in ixgbe_setup_mrqc */
+	.rss_flags = 0,	       /* no tunnel or GTP parsing for RSS in ixgbe_setup_mrqc */
+	.mac_filters = 128,    /* ixgbe_82599.c: IXGBE_82599_RAR_ENTRIES */
+	.vlan_filters = 63,    /* ixgbe_type.h: IXGBE_VLVF_ENTRIES less VID 0's */
+	.pvlan_8021ad = false, /* ixgbe_sriov.c: ixgbe_ndo_set_vf_vlan */
+	.vf_promisc = false,   /* ixgbe_sriov.c: ixgbe_update_vf_xcast_mode */
 };
 
 /*
@@ -155,6 +181,12 @@ static const struct snic_profile prof_ixgbe_82599 = {
  * 64-entry RETA (PFVFRETA) for every pool, so each VF has its own.
  * ixgbe_ethtool.c: ixgbe_rss_indir_tbl_max: entries name queues 0..63.
  * ixgbe.h: IXGBE_MAX_RSS_INDICES_X550 63 (one vector kept for link).
+ *
+ * Filters: ixgbe_x550.c starts from ixgbe_get_invariants_X540, which sets
+ * IXGBE_X540_RAR_ENTRIES (128); the VLVF is the 82599's (63 VIDs, see
+ * above). ixgbe_update_vf_xcast_mode lets a trusted VF of an X540 or later
+ * be promiscuous (it also wants the PF promiscuous, which snic does not
+ * model); the port VLAN is 802.1Q only, as on the 82599.
  */
 static const struct snic_profile prof_ixgbe_x550 = {
 	.name = "ixgbe-x550",
@@ -182,6 +214,10 @@ static const struct snic_profile prof_ixgbe_x550 = {
 	.default_hfunc = SNIC_HFUNC_TOEPLITZ,
 	.reta_size_novf = 512, /* ixgbe_rss_indir_tbl_entries without SR-IOV */
 	.rss_flags = 0,
+	.mac_filters = 128, /* ixgbe_x540.h: IXGBE_X540_RAR_ENTRIES */
+	.vlan_filters = 63, /* ixgbe_type.h: IXGBE_VLVF_ENTRIES less VID 0's */
+	.pvlan_8021ad = false,
+	.vf_promisc = true, /* ixgbe_update_vf_xcast_mode, X540 and later */
 };
 
 /*
@@ -212,6 +248,13 @@ static const struct snic_profile prof_ixgbe_x550 = {
  * maps each of s, d, f, n alone.
  * RSS contexts: the extra RSS tables ice has belong to ADQ channel VSIs
  * (tc mqprio), not modelled: 0.
+ *
+ * Filters: MAC and VLAN filters are switch rules from a pool the firmware
+ * sizes (per VF, an untrusted VF is held to ICE_MAX_MACADDR_PER_VF and
+ * ICE_MAX_VLAN_PER_VF); no shared limit found: not limited. ice_sriov.c:
+ * ice_is_supported_port_vlan_proto takes an 802.1ad port VLAN in double
+ * VLAN mode. ice_virtchnl.c: ice_vc_cfg_promiscuous_mode_msg honours a
+ * trusted VF's promiscuous request.
  */
 static const struct snic_profile prof_ice_e810 = {
 	.name = "ice-e810",
@@ -245,6 +288,10 @@ static const struct snic_profile prof_ice_e810 = {
 	/* default_rss_cfgs: ICE_RSS_ANY_HEADERS (inner headers of tunnels) and
 	 * ICE_FLOW_HASH_GTP_U_IPV4_TEID; ethtool RXH_GTP_TEID */
 	.rss_flags = SNIC_RSS_INNER | SNIC_RSS_TEID,
+	.mac_filters = 0,
+	.vlan_filters = 0,
+	.pvlan_8021ad = true, /* ice_is_supported_port_vlan_proto (DVM) */
+	.vf_promisc = true,   /* ice_vc_cfg_promiscuous_mode_msg, trusted */
 };
 
 /*
@@ -272,6 +319,12 @@ static const struct snic_profile prof_ice_e810 = {
  * for TCP and UDP, addresses for other IP; there is no SCTP traffic type,
  * so SCTP hashes as IP. en_fs_ethtool.c: mlx5e_set_rss_hash_opt changes
  * only TCP and UDP, any of s, d, f, n.
+ *
+ * Filters: a vport's MAC list is bounded by the device cap
+ * log_max_current_uc_list, not found: not limited. en_main.c:
+ * mlx5e_set_vf_vlan takes an 802.1Q port VLAN only (-EPROTONOSUPPORT).
+ * eswitch.c: esw_update_vport_rx_mode applies a VF's promiscuous mode
+ * only while the VF is trusted.
  */
 static const struct snic_profile prof_mlx5 = {
 	.name = "mlx5",
@@ -303,6 +356,10 @@ static const struct snic_profile prof_mlx5 = {
 	.reta_spread = 4,      /* MLX5E_UNIFORM_SPREAD_RQT_FACTOR */
 	/* en/rx_res.h: MLX5E_RX_RES_FEATURE_INNER_FT, the inner TIRs */
 	.rss_flags = SNIC_RSS_INNER,
+	.mac_filters = 0,
+	.vlan_filters = 0,
+	.pvlan_8021ad = false, /* en_main.c: mlx5e_set_vf_vlan */
+	.vf_promisc = true,    /* eswitch.c: esw_update_vport_rx_mode, trusted */
 };
 
 /*
@@ -322,6 +379,12 @@ static const struct snic_profile prof_mlx5 = {
  * gives a 3-bit queue index. igb_ethtool.c: igb_set_rxfh: Toeplitz only;
  * igb_set_rss_hash_opt: the same rules as ixgbe, UDP 4-tuple off by default
  * (IGB_FLAG_RSS_FIELD_IPV4_UDP clear).
+ *
+ * Filters: e1000_82575.h: E1000_RAR_ENTRIES_82576 24 receive addresses and
+ * E1000_VLVF_ARRAY_SIZE 32 pool VLAN filters, of which
+ * igb_main.c: igb_find_vlvf_entry keeps entry 0 for VID 0. igb_main.c:
+ * igb_ndo_set_vf_vlan takes 802.1Q only; igb_set_vf_promisc knows
+ * multicast promiscuous mode only and fails a unicast request.
  */
 static const struct snic_profile prof_igb_82576 = {
 	.name = "igb-82576",
@@ -350,6 +413,10 @@ static const struct snic_profile prof_igb_82576 = {
 	.max_frame = 9234,
 	.default_hfunc = SNIC_HFUNC_TOEPLITZ,
 	.rss_flags = 0,
+	.mac_filters = 24,  /* E1000_RAR_ENTRIES_82576 */
+	.vlan_filters = 31, /* E1000_VLVF_ARRAY_SIZE less VID 0's */
+	.pvlan_8021ad = false,
+	.vf_promisc = false, /* igb_set_vf_promisc */
 };
 
 /*
@@ -396,6 +463,11 @@ static const struct snic_profile prof_virtio_net = {
 	.max_frame = 65535,
 	.default_hfunc = SNIC_HFUNC_TOEPLITZ,
 	.rss_flags = 0,
+	/* no VFs: the VF knobs do not apply */
+	.mac_filters = 0,
+	.vlan_filters = 0,
+	.pvlan_8021ad = false,
+	.vf_promisc = false,
 };
 
 /*
@@ -442,6 +514,11 @@ static const struct snic_profile prof_ena = {
 	.max_frame = 9234,
 	.default_hfunc = SNIC_HFUNC_TOEPLITZ,
 	.rss_flags = 0,
+	/* no VFs: the VF knobs do not apply */
+	.mac_filters = 0,
+	.vlan_filters = 0,
+	.pvlan_8021ad = false,
+	.vf_promisc = false,
 };
 
 static const struct snic_profile *const profiles[] = {

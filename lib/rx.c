@@ -210,6 +210,10 @@ static unsigned rx_burst(const struct snic_cfg *cfg, struct snic_ctr *ctr,
 	defer.njob = 0;
 	defer.npend = 0;
 	ctr->rx.in += nframes;
+	if (!cfg->link_up) { /* the PF's link is down: nothing comes from the wire */
+		ctr->rx.drop[SNIC_DROP_LINK_DOWN] += nframes;
+		return 0;
+	}
 	for (unsigned base = 0; base < nframes; base += DP_BURST) {
 		unsigned m = nframes - base < DP_BURST ? nframes - base : DP_BURST;
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * SR-IOV: the VF count and the pool/queue arithmetic that follows from it.
+ * SR-IOV: the VF count and the pool/queue arithmetic that follows from it,
+ * and the filter tables the pools share (MAC and VLAN entries).
  *
  * As ixgbe numbers pools (ixgbe_sriov.c, __ixgbe_enable_sriov: the PF takes
  * the first pool after the VFs' as its VMDq offset), VFs own pools
@@ -81,6 +82,81 @@ int snic_check_vport(const struct snic_nic *nic, unsigned vport, struct snic_err
 		return 0;
 	return snic_errf(err, -EINVAL, "vport %u does not exist (pools 0..%u, PF %u)", vport,
 			 snic_nic_npools(nic) - 1, snic_nic_pf_vport(nic));
+}
+
+/* --- Filter tables the pools share ------------------------------------------ */
+
+/*
+ * The profile's mac_filters entries hold the PF's MAC, each VF MAC set and
+ * every extra unicast MAC (the PF's and the VFs' MACVLAN filters): one
+ * entry per (pool, MAC), as an 82599 RAR entry per address a pool takes.
+ */
+unsigned snic_mac_filters_used(const struct snic_nic *nic)
+{
+	unsigned n = 1 + nic->n_uc;
+
+	for (unsigned i = 0; i < nic->numvfs; i++)
+		n += !snic_mac_is_zero(nic->vf[i].fn.mac);
+	return n;
+}
+
+int snic_check_mac_room(const struct snic_nic *nic, const char *who, const uint8_t mac[6],
+			struct snic_err *err)
+{
+	unsigned max = nic->p->mac_filters;
+	char s[18];
+
+	if (!max || snic_mac_filters_used(nic) < max)
+		return 0;
+	return snic_errf(err, -ENOSPC, "%s: mac %s: all %u MAC filter entries of %s are in use",
+			 who, snic_mac_str(mac, s), max, nic->p->name);
+}
+
+/* The VIDs 1..4095 in @bits that the VFs but VF @skip use; returns how
+ * many. */
+static unsigned vlan_ids_used(const struct snic_nic *nic, unsigned skip,
+			      uint64_t bits[SNIC_VLAN_WORDS])
+{
+	unsigned n = 0;
+
+	memset(bits, 0, SNIC_VLAN_WORDS * sizeof(bits[0]));
+	for (unsigned i = 0; i < nic->numvfs; i++) {
+		const struct snic_vf *vf = &nic->vf[i];
+
+		if (i == skip)
+			continue;
+		for (unsigned w = 0; w < SNIC_VLAN_WORDS; w++)
+			bits[w] |= vf->fn.vlan[w];
+		if (vf->pvid)
+			bits[vf->pvid >> 6] |= 1ull << (vf->pvid & 63);
+	}
+	bits[0] &= ~1ull; /* VID 0, a priority tag, never takes an entry */
+	for (unsigned w = 0; w < SNIC_VLAN_WORDS; w++)
+		n += (unsigned)__builtin_popcountll(bits[w]);
+	return n;
+}
+
+/*
+ * The profile's vlan_filters entries are shared by the VFs (82599's VLVF:
+ * one entry per VID, with a bit per pool): a VF's VLAN filter or port VLAN
+ * takes one unless another VF uses the VID already; VID 0 needs none. The
+ * PF's own VLANs take none (ixgbe_vlan_rx_add_vid asks for the VLVF with
+ * vlvf_bypass, falling back to the 4096-bit VFTA, which the default pool
+ * is reached by); when a VF shares a PF VID, the entry is the VF's.
+ */
+int snic_check_vlan_room(const struct snic_nic *nic, const char *who, unsigned vid, unsigned skip,
+			 struct snic_err *err)
+{
+	uint64_t bits[SNIC_VLAN_WORDS];
+	unsigned max = nic->p->vlan_filters, used;
+
+	if (!max || !vid)
+		return 0;
+	used = vlan_ids_used(nic, skip, bits);
+	if (snic_vlan_test(bits, vid) || used < max)
+		return 0;
+	return snic_errf(err, -ENOSPC, "%s: vlan %u: all %u VLAN filter entries of %s are in use",
+			 who, vid, max, nic->p->name);
 }
 
 static bool any_assigned(const struct snic_nic *nic)

@@ -6,13 +6,36 @@
  * Spoof check (a VF only; ixgbe's PFVFSPOOF MAC and VLAN anti-spoofing,
  * both set by `spoofchk`):
  *  - a group (multicast or broadcast) source MAC is always spoofed;
- *  - with a port VLAN, a frame that already carries a tag is always
- *    spoofed (it would escape the port VLAN);
  *  - spoofchk on: the source MAC must be the VF's MAC or one of its
  *    MACVLAN filters (an all-zero MAC VF thus sends nothing);
+ *  - spoofchk on, with a port VLAN: a frame that carries a tag of its own
+ *    (a priority tag too) is spoofed, trusted or not;
  *  - spoofchk on, untrusted, no port VLAN: a tagged frame's VID must be in
  *    the VF's VLAN filter (VID 0, a priority tag, always passes). Trust
  *    lifts this VLAN check only; the MAC check stays with spoofchk.
+ *
+ * A tag under a port VLAN. ixgbe programs a port VLAN as VMVIR with the
+ * action "always insert the default VLAN" (ixgbe_sriov.h: ixgbe_set_vmvir,
+ * IXGBE_VMVIR_VLANA_DEFAULT; FreeBSD's ixgbe_vf_set_default_vlan writes the
+ * same to tag all of the VF's traffic). The insertion does not look for a
+ * tag already there, so with VLAN anti-spoofing off a frame the VF tagged
+ * itself leaves with the port VLAN pushed in front of its own tag: double
+ * tagged, the VF's tag inner. snic does the same: the port VLAN is the
+ * frame's VLAN on the switch and is pushed on the wire, the frame's own tag
+ * stays in its bytes. With anti-spoofing on, the VF's pool is in the VLVF
+ * entry of its port VLAN alone (ixgbe_enable_port_vlan; the VF's own VLAN
+ * requests are refused, ixgbe_set_vf_vlan_msg), and a VF-made tag is taken
+ * as an attempt to leave the port VLAN: spoofed. How the 82599 checks a
+ * frame that carries a tag and also gets one inserted is not in the
+ * driver; this is snic's reading.
+ *
+ * Link: a VF whose pool is down (state disable, or auto with the PF's link
+ * down) and the PF with its link down send nothing (LINK_DOWN). A VF with
+ * state enable sends while the PF's link is down, but nothing reaches the
+ * wire then: no copy for the wire is made, and a frame whose only
+ * destination was the wire is dropped as LINK_DOWN (on ixgbe such frames
+ * never leave the queue; ixgbe_watchdog_flush_tx resets the device to
+ * flush them). Local pools still get their copies.
  *
  * Rate limit: a token bucket in bits per VF with max_tx_rate, refilled
  * from @now_ns (see cfg.c for its depth); a frame costs its length with the
@@ -47,13 +70,13 @@ static int tx_spoofed(const struct snic_cfg *cfg, const struct snic_pool *pl, un
 
 	if (smac[0] & 1)
 		return 1;
-	if (pl->pvlan && fr->pkt->outer.n_vlan)
-		return 1;
 	if (!pl->spoofchk)
 		return 0;
 	if (!fdb_has(cfg, smac, s))
 		return 1;
-	if (!pl->pvlan && !pl->trust && fr->vid != SNIC_VID_NONE &&
+	if (pl->pvlan)
+		return fr->pkt->outer.n_vlan != 0;
+	if (!pl->trust && fr->vid != SNIC_VID_NONE &&
 	    !snic_vlan_test(&cfg->vlan[s * SNIC_VLAN_WORDS], fr->vid))
 		return 1;
 	return 0;
@@ -106,8 +129,12 @@ static int tx_check(const struct snic_cfg *cfg, struct snic_ctr *ctr, unsigned s
 	return -1;
 }
 
-static void tx_wire(const struct dp_frame *fr, unsigned flags, struct dp_out *o)
+/* The copy for the wire; false when the PF's link is down and none is made. */
+static bool tx_wire(const struct snic_cfg *cfg, const struct dp_frame *fr, unsigned flags,
+		    struct dp_out *o)
 {
+	if (!cfg->link_up)
+		return false;
 	if (o->n < o->room) {
 		struct snic_dest *d = &o->d[o->n];
 
@@ -122,9 +149,12 @@ static void tx_wire(const struct dp_frame *fr, unsigned flags, struct dp_out *o)
 	o->aux[o->n].slot = DP_NO_SLOT;
 	o->aux[o->n].steer = DP_STEER_NONE;
 	o->n++;
+	return true;
 }
 
-static void tx_unicast(const struct snic_cfg *cfg, struct dp_frame *fr, unsigned s,
+/* The switch's steps return false when the frame was meant for the wire
+ * and the wire is down. */
+static bool tx_unicast(const struct snic_cfg *cfg, struct dp_frame *fr, unsigned s,
 		       struct dp_out *o)
 {
 	const struct snic_fdb_ent *e = snic_fdb_find(&cfg->uc, fr->data);
@@ -141,25 +171,24 @@ static void tx_unicast(const struct snic_cfg *cfg, struct dp_frame *fr, unsigned
 			hits++;
 		}
 	}
-	if (!hits)
-		tx_wire(fr, 0, o);
+	return hits || tx_wire(cfg, fr, 0, o);
 }
 
-static void tx_switch(const struct snic_cfg *cfg, struct dp_frame *fr, unsigned s, struct dp_out *o)
+static bool tx_switch(const struct snic_cfg *cfg, struct dp_frame *fr, unsigned s, struct dp_out *o)
 {
 	if (dp_is_bcast(fr->data)) {
 		fr->dflags = SNIC_DEST_BCAST | SNIC_DEST_LOOPBACK;
 		for (unsigned p = 0; p < cfg->npools; p++)
 			if (p != s)
 				dp_pool(cfg, fr, p, o);
-		tx_wire(fr, SNIC_DEST_BCAST, o);
-	} else if (fr->data[0] & 1) {
+		return tx_wire(cfg, fr, SNIC_DEST_BCAST, o);
+	}
+	if (fr->data[0] & 1) {
 		fr->dflags = SNIC_DEST_MCAST | SNIC_DEST_LOOPBACK;
 		dp_mcast(cfg, fr, s, o);
-		tx_wire(fr, SNIC_DEST_MCAST, o);
-	} else {
-		tx_unicast(cfg, fr, s, o);
+		return tx_wire(cfg, fr, SNIC_DEST_MCAST, o);
 	}
+	return tx_unicast(cfg, fr, s, o);
 }
 
 /* Where a delivered frame went, for the sender's tx_wire / tx_local. */
@@ -189,7 +218,11 @@ static unsigned tx_frame(const struct snic_cfg *cfg, struct snic_ctr *ctr, unsig
 		dp_drop(&v->tx, why);
 		return 0;
 	}
-	tx_switch(cfg, fr, s, o);
+	/* Meant for the wire alone, which is down: no pool to blame. */
+	if (!tx_switch(cfg, fr, s, o) && !o->n && !o->nref) {
+		dp_drop(&v->tx, SNIC_DROP_LINK_DOWN);
+		return 0;
+	}
 	n = dp_finish(cfg, ctr, &v->tx, fr, o);
 	if (n)
 		count_sides(v, o);

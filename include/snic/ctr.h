@@ -29,7 +29,7 @@ enum snic_drop {
 	SNIC_DROP_NO_VPORT = 0,	 /* no pool accepts it (unicast to a filtered MAC, ...) */
 	SNIC_DROP_VLAN_FILTERED, /* VLAN not in the pool's filter / foreign port VLAN */
 	SNIC_DROP_SPOOFED,	 /* transmit with a source MAC or VLAN the VF may not use */
-	SNIC_DROP_LINK_DOWN,	 /* pool's link disabled, or no VFs enabled */
+	SNIC_DROP_LINK_DOWN,	 /* pool's link disabled, the PF's link down, or no VFs enabled */
 	SNIC_DROP_OVERSIZE,	 /* longer than the pool's max frame */
 	SNIC_DROP_RATE_LIMITED,	 /* transmit over the VF's max_tx_rate */
 	SNIC_DROP_RULE,		 /* a flow rule's drop action */

@@ -23,6 +23,9 @@
  * matching VLAN -> all its owners (which then refuse: VLAN filtered); an
  * unknown MAC -> the promiscuous VFs and the PF.
  *
+ * While the PF's link is down nothing comes from the wire: every frame is
+ * dropped as LINK_DOWN.
+ *
  * Each candidate pool refuses, in this order: link down (a VF's state
  * enable, or auto with the PF link up; the PF's own link) -> LINK_DOWN;
  * VLAN filter (port VLAN V: only frames tagged V with the port VLAN's
@@ -39,14 +42,17 @@
  * else the first candidate's (lowest pool) reason. Every refusal is also
  * counted in its pool's vport[].rx_drop.
  *
- * Transmit from a VF: link -> LINK_DOWN; group source MAC, a tagged frame
- * under a port VLAN, and with spoofchk a source MAC that is not the VF's
- * (own or MACVLAN), or (untrusted, no port VLAN) a VID outside its filter
- * -> SPOOFED; the port VLAN is then the frame's VLAN (pushed on the wire);
- * max_tx_rate -> RATE_LIMITED. Then broadcast/multicast -> the receive
- * candidates but the sender, and the wire; unicast to a (MAC, VLAN) of
- * another local pool -> those pools only (loopback, even if they refuse);
- * any other unicast -> the wire. The PF is not spoof checked.
+ * Transmit from a VF: link -> LINK_DOWN; a group source MAC, and with
+ * spoofchk a source MAC that is not the VF's (own or MACVLAN), a tagged
+ * frame under a port VLAN, or (untrusted, no port VLAN) a VID outside its
+ * filter -> SPOOFED; the port VLAN is then the frame's VLAN, pushed on the
+ * wire in front of any tag the VF wrote; max_tx_rate -> RATE_LIMITED.
+ * Then broadcast/multicast -> the receive candidates but the sender, and
+ * the wire; unicast to a (MAC, VLAN) of another local pool -> those pools
+ * only (loopback, even if they refuse); any other unicast -> the wire.
+ * While the PF's link is down no copy goes to the wire (a frame with no
+ * other destination is LINK_DOWN); VFs with link enable still switch
+ * between themselves. The PF is not spoof checked.
  */
 #ifndef SNIC_DP_H
 #define SNIC_DP_H

@@ -35,12 +35,17 @@ enum snic_link_state {
 	SNIC_LINK_DISABLE,
 };
 
-/* Receive mode a function asks for; a VF's is capped by trust. */
+/* Receive mode a function asks for; a VF's is capped by trust, and by the
+ * profile's vf_promisc (snic_vf_req_rxmode). */
 enum snic_rxmode {
 	SNIC_RXMODE_NONE = 0, /* own MACs and broadcast */
 	SNIC_RXMODE_MULTI,    /* + the multicast groups it joined */
 	SNIC_RXMODE_ALLMULTI, /* + every multicast */
-	SNIC_RXMODE_PROMISC,  /* + every frame the switch sees */
+	/* + unicast from the wire to a MAC no pool owns (the PF's pool takes
+	 * those in every mode) and every VLAN (not for a VF with a port VLAN).
+	 * Unicast to another pool's MAC, and unicast a local pool sends to
+	 * the wire, are not copied to it. */
+	SNIC_RXMODE_PROMISC,
 };
 
 #define SNIC_VLAN_PROTO_8021Q  0x8100
@@ -90,15 +95,21 @@ unsigned snic_nic_pf_vport(const struct snic_nic *nic);
 unsigned snic_nic_vport_queues(const struct snic_nic *nic, unsigned vport);
 /* Mark a VF held (or released) by a consumer: a VM, a port of snicd. */
 int snic_nic_vf_assign(struct snic_nic *nic, unsigned vf, bool assigned, struct snic_err *err);
-/* The PF's own link: SNIC_LINK_AUTO VFs follow it. */
+/* The PF's own link: SNIC_LINK_AUTO VFs follow it. While it is down
+ * nothing comes from or goes to the wire; VFs with link enable still
+ * switch between themselves. */
 int snic_nic_set_link(struct snic_nic *nic, bool up, struct snic_err *err);
 
 /* --- PF knobs (`ip link set DEV vf N ...`) --------------------------------- */
 
+/* All-zero clears the admin MAC. -ENOSPC when the VF had no MAC and the
+ * profile's shared MAC filter (mac_filters) is full. */
 int snic_vf_set_mac(struct snic_nic *nic, unsigned vf, const uint8_t mac[6], struct snic_err *err);
-/* vid 0 with qos 0 removes the port VLAN; proto 802.1Q or 802.1ad, else
- * -EPROTONOSUPPORT; vid 0 with a qos is refused (-EINVAL). Setting a port
- * VLAN clears the VLAN filters the VF asked for. */
+/* vid 0 with qos 0 removes the port VLAN; proto 802.1Q, or 802.1ad where
+ * the profile has it (pvlan_8021ad), else -EPROTONOSUPPORT; vid 0 with a
+ * qos is refused (-EINVAL); -ENOSPC when no other VF uses the VID and the
+ * profile's shared VLAN filter (vlan_filters) is full. Setting a port VLAN clears the VLAN filters
+ * the VF asked for. */
 int snic_vf_set_vlan(struct snic_nic *nic, unsigned vf, unsigned vid, unsigned qos, unsigned proto,
 		     struct snic_err *err);
 int snic_vf_set_spoofchk(struct snic_nic *nic, unsigned vf, bool on, struct snic_err *err);
@@ -116,23 +127,31 @@ int snic_vf_get(const struct snic_nic *nic, unsigned vf, struct snic_vf_info *ou
 
 /* --- What a VF asks for itself (the PF/VF mailbox) -------------------------- */
 
-/* Its own MAC: -EPERM when an admin MAC is set and the VF is untrusted. */
+/* Its own MAC: -EPERM when an admin MAC is set and the VF is untrusted;
+ * -ENOSPC as snic_vf_set_mac. */
 int snic_vf_req_mac(struct snic_nic *nic, unsigned vf, const uint8_t mac[6], struct snic_err *err);
 /* Replace its multicast list: -ENOSPC above the profile's vf_mc_max. */
 int snic_vf_req_mc(struct snic_nic *nic, unsigned vf, const uint8_t (*macs)[6], unsigned n,
 		   struct snic_err *err);
-/* Add or remove a VLAN filter: -EPERM while a port VLAN is set. VID 0
- * (priority tags, taken as untagged) is accepted and changes nothing. */
+/* Add or remove a VLAN filter: -EPERM while a port VLAN is set; -ENOSPC
+ * to add a VID no other VF uses when the profile's shared VLAN filter is
+ * full. VID 0 (priority tags, taken as untagged) is accepted and changes
+ * nothing. */
 int snic_vf_req_vlan(struct snic_nic *nic, unsigned vf, unsigned vid, bool add,
 		     struct snic_err *err);
 /* Add or remove an extra unicast MAC (MACVLAN filter): -EPERM to add when
  * an admin MAC is set and the VF is untrusted (as ixgbe), -ENOSPC when the
- * NIC's 4096 extra MAC entries are in use. */
+ * profile's shared MAC filter is full (82599: 128 entries for the PF's
+ * MAC, the VF MACs and all MACVLAN filters) or the NIC's 4096 extra MAC
+ * entries are in use. */
 int snic_vf_req_macvlan(struct snic_nic *nic, unsigned vf, const uint8_t mac[6], bool add,
 			struct snic_err *err);
 /* Receive mode; an untrusted VF gets at most SNIC_RXMODE_MULTI, and keeps
- * its request for when it is trusted. VFs (and the PF) start at MULTI,
- * what ixgbevf asks for on an interface with IFF_MULTICAST. */
+ * its request for when it is trusted. Where the profile gives VFs no
+ * promiscuous mode (82599, 82576), a trusted VF's PROMISC is refused
+ * (-EOPNOTSUPP) and a kept one gets ALLMULTI once trusted. VFs (and the
+ * PF) start at MULTI, what ixgbevf asks for on an interface with
+ * IFF_MULTICAST. */
 int snic_vf_req_rxmode(struct snic_nic *nic, unsigned vf, enum snic_rxmode m, struct snic_err *err);
 
 /* --- The PF's own filters ----------------------------------------------------- */
@@ -142,7 +161,8 @@ int snic_pf_set_rxmode(struct snic_nic *nic, enum snic_rxmode m, struct snic_err
 int snic_pf_set_mc(struct snic_nic *nic, const uint8_t (*macs)[6], unsigned n,
 		   struct snic_err *err);
 /* Add or remove an extra unicast MAC of the PF (`bridge fdb add ... self`,
- * a macvlan on the PF). -ENOSPC when the NIC's MAC filter is full. */
+ * a macvlan on the PF). -ENOSPC when the NIC's MAC filter is full (as
+ * snic_vf_req_macvlan). */
 int snic_pf_set_macvlan(struct snic_nic *nic, const uint8_t mac[6], bool add, struct snic_err *err);
 /* The PF's VLAN filter; with none set the PF takes untagged and every VLAN. */
 int snic_pf_set_vlan(struct snic_nic *nic, unsigned vid, bool add, struct snic_err *err);
@@ -192,5 +212,51 @@ int snic_nic_set_plugin(struct snic_nic *nic, const char *path, const char *args
  */
 int snic_nic_commit(struct snic_nic *nic, struct snic_cfg **out, struct snic_err *err);
 void snic_cfg_free(struct snic_cfg *cfg);
+
+/* --- Reading the state back --------------------------------------------------------- */
+
+/*
+ * What a front-end that reproduces the state elsewhere (snic export) reads.
+ * None of these changes @nic; like every call here, they belong to the
+ * control thread that owns it. The lists are copied out: up to @cap
+ * entries into @out (which may be NULL when @cap is 0), and the return is
+ * how many there are, so that a caller may size @out with a first call.
+ */
+
+/* The PF's own settings: snic_pf_set_*, snic_nic_set_link. */
+struct snic_pf_info {
+	uint8_t mac[6];
+	uint8_t rxmode;	    /* enum snic_rxmode asked for */
+	bool link_up;	    /* the PF's link (snic_nic_set_link) */
+	unsigned n_mc;	    /* multicast groups: snic_pf_mc_list */
+	unsigned n_macvlan; /* extra unicast MACs: snic_pf_macvlan_list */
+	unsigned n_vlan;    /* VIDs of the VLAN filter: snic_pf_vlan_list */
+};
+
+void snic_pf_get(const struct snic_nic *nic, struct snic_pf_info *out);
+
+/* The groups of snic_pf_set_mc, in the order given there. */
+unsigned snic_pf_mc_list(const struct snic_nic *nic, uint8_t (*out)[6], unsigned cap);
+
+/* The MACs snic_pf_set_macvlan added and did not remove, oldest first;
+ * each once, however often it was added. */
+unsigned snic_pf_macvlan_list(const struct snic_nic *nic, uint8_t (*out)[6], unsigned cap);
+
+/* The VIDs of the PF's VLAN filter, ascending, each once; never VID 0,
+ * which the filter always passes (snic_pf_set_vlan). */
+unsigned snic_pf_vlan_list(const struct snic_nic *nic, uint16_t *out, unsigned cap);
+
+/* The largest frame any pool takes: snic_nic_set_max_frame's bytes, or the
+ * default. */
+unsigned snic_nic_max_frame(const struct snic_nic *nic);
+
+/* The ids of the RSS contexts in use (snic_nic_rss_ctx_new), ascending. */
+unsigned snic_nic_rss_ctx_list(const struct snic_nic *nic, unsigned *out, unsigned cap);
+
+/* Context @ctx: the vport it was made on into *vport and its conf into
+ * @out, as snic_nic_rss_ctx_new took it. -ENOENT when no context @ctx is
+ * in use. */
+int snic_nic_rss_ctx_get(const struct snic_nic *nic, unsigned ctx, unsigned *vport,
+			 struct snic_rss_conf *out, struct snic_err *err);
 
 #endif

@@ -65,6 +65,15 @@ struct snic_profile {
 	uint16_t reta_size_max;		   /* RETA grows with queues up to this, 0 = fixed */
 	uint8_t reta_spread;		   /* ...to a power of two >= this many entries a queue */
 	uint32_t rss_flags;		   /* SNIC_RSS_* the device can do (inner, teid) */
+
+	/* Filter tables all pools share, and what a VF may be given. */
+	uint16_t mac_filters;  /* unicast MAC entries (82599: RAR) for the PF's MAC, VF MACs and
+				* every MACVLAN filter together; 0 = not limited by the device */
+	uint16_t vlan_filters; /* distinct VLAN IDs 1..4095 the VFs' VLAN filters and port VLANs
+				* may use together (82599: VLVF; the PF's VLANs take none);
+				* 0 = not limited */
+	bool pvlan_8021ad;     /* a port VLAN may be 802.1ad (an S-tag), not only 802.1Q */
+	bool vf_promisc;       /* a trusted VF may ask for unicast promiscuous mode */
 };
 
 /* The profile called @name, or NULL. */

@@ -18,7 +18,15 @@
  *    by priority, then age), the hook, RSS (a device without RSS for VFs
  *    puts their frames on queue 0);
  *  - transmit: link, spoof check, port VLAN, rate limit, then the switch
- *    without the sender; local unicast stays local.
+ *    without the sender; local unicast stays local;
+ *  - the PF's link is the wire's: while it is down nothing comes from the
+ *    wire and nothing goes to it (a frame meant for the wire alone is
+ *    dropped as link down; local copies still go);
+ *  - a VF under a port VLAN may send its own tag only with spoofchk off
+ *    (the port VLAN is then pushed in front of it);
+ *  - the profile's shared tables: MAC entries for the PF's MAC, VF MACs
+ *    and MACVLANs, VLAN entries for the VIDs the VFs use;
+ *    802.1ad port VLANs and VF promiscuous mode where the profile has them.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -29,6 +37,8 @@
 #include "refmodel.h"
 
 #define RM_VID_NONE	     0xffffu
+/* No VF left out of a count. */
+#define RM_NO_VF	     0xffffffffu
 /* More pools than any profile has. */
 #define RM_POOLS_MAX	     1024
 /* The default max frame: MTU 1500 plus the Ethernet header. */
@@ -195,6 +205,8 @@ static unsigned rxmode_eff(const struct rm *m, unsigned pool)
 	vf = &m->vf[pool];
 	if (!vf->trust && vf->fn.rxmode > SNIC_RXMODE_MULTI)
 		return SNIC_RXMODE_MULTI;
+	if (vf->fn.rxmode == SNIC_RXMODE_PROMISC && !m->p->vf_promisc)
+		return SNIC_RXMODE_ALLMULTI;
 	return vf->fn.rxmode;
 }
 
@@ -358,6 +370,44 @@ static bool any_assigned(const struct rm *m)
 	return false;
 }
 
+/* Entries of the shared MAC table in use: the PF's MAC, VF MACs, every
+ * MACVLAN filter. */
+static unsigned macs_used(const struct rm *m)
+{
+	unsigned n = 1 + m->pf.uc.n;
+
+	for (unsigned i = 0; i < m->numvfs; i++)
+		n += !mac_zero(m->vf[i].fn.mac) + m->vf[i].fn.uc.n;
+	return n;
+}
+
+static bool mac_full(const struct rm *m)
+{
+	return m->p->mac_filters && macs_used(m) >= m->p->mac_filters;
+}
+
+/* Whether a VF other than @skip uses VID @vid (1..4095); the PF's VLANs
+ * take no entry. */
+static bool vid_used(const struct rm *m, unsigned vid, unsigned skip)
+{
+	for (unsigned i = 0; i < m->numvfs; i++)
+		if (i != skip && (m->vf[i].fn.vlan[vid] || m->vf[i].pvid == vid))
+			return true;
+	return false;
+}
+
+/* Whether adding VID @vid to a VF needs an entry the table lacks. */
+static bool vlan_full(const struct rm *m, unsigned vid, unsigned skip)
+{
+	unsigned n = 0;
+
+	if (!m->p->vlan_filters || !vid || vid_used(m, vid, skip))
+		return false;
+	for (unsigned v = 1; v < 4096; v++)
+		n += vid_used(m, v, skip);
+	return n >= m->p->vlan_filters;
+}
+
 static bool vf_op(const struct rm_op *op)
 {
 	return op->kind >= RM_ASSIGN && op->kind <= RM_REQ_RXMODE && op->kind != RM_LINK;
@@ -382,18 +432,52 @@ int rm_expect(const struct rm *m, const struct rm_op *op)
 		return -EINVAL;
 	vf = vf_op(op) ? &m->vf[op->vf] : NULL;
 	switch (op->kind) {
+	case RM_VF_MAC:
+		if (mac_group(op->mac))
+			return -EINVAL;
+		return !mac_zero(op->mac) && mac_zero(vf->fn.mac) && mac_full(m) ? -ENOSPC : 0;
 	case RM_REQ_MAC:
+		if (mac_group(op->mac) || mac_zero(op->mac))
+			return -EINVAL;
 		/* the PF's MAC stands against an untrusted VF */
-		if (!mac_group(op->mac) && !mac_zero(op->mac) && vf->admin_mac && !vf->trust &&
-		    !mac_eq(op->mac, vf->fn.mac))
+		if (vf->admin_mac && !vf->trust && !mac_eq(op->mac, vf->fn.mac))
 			return -EPERM;
-		return RM_ANY_RESULT;
+		return mac_zero(vf->fn.mac) && mac_full(m) ? -ENOSPC : 0;
+	case RM_REQ_MACVLAN:
+		if (op->on && vf->admin_mac && !vf->trust)
+			return -EPERM;
+		if (!op->on || mac_group(op->mac) || mac_zero(op->mac))
+			return RM_ANY_RESULT;
+		return !list_has(&vf->fn.uc, op->mac) && mac_full(m) ? -ENOSPC : RM_ANY_RESULT;
 	case RM_REQ_MC:
 		return op->n > m->p->vf_mc_max ? -ENOSPC : RM_ANY_RESULT;
+	case RM_VF_VLAN:
+		if (op->a > 4095 || op->b > 7)
+			return -EINVAL;
+		if (op->c != SNIC_VLAN_PROTO_8021Q && op->c != SNIC_VLAN_PROTO_8021AD)
+			return -EPROTONOSUPPORT;
+		if (op->c == SNIC_VLAN_PROTO_8021AD && !m->p->pvlan_8021ad)
+			return -EPROTONOSUPPORT;
+		if (!op->a && op->b)
+			return -EINVAL;
+		return vlan_full(m, op->a, op->vf) ? -ENOSPC : 0;
 	case RM_REQ_VLAN:
-		return op->a <= 4095 && vf->pvid ? -EPERM : RM_ANY_RESULT;
+		if (op->a > 4095)
+			return -EINVAL;
+		if (vf->pvid)
+			return -EPERM;
+		return op->on && vlan_full(m, op->a, RM_NO_VF) ? -ENOSPC : 0;
 	case RM_REQ_RXMODE:
-		return op->a <= SNIC_RXMODE_PROMISC ? 0 : -EINVAL;
+		if (op->a > SNIC_RXMODE_PROMISC)
+			return -EINVAL;
+		return op->a == SNIC_RXMODE_PROMISC && !m->p->vf_promisc && vf->trust ? -EOPNOTSUPP
+										      : 0;
+	case RM_PF_VLAN:
+		return op->a > 4095 ? -EINVAL : 0;
+	case RM_PF_MACVLAN:
+		if (!op->on || mac_group(op->mac) || mac_zero(op->mac))
+			return RM_ANY_RESULT;
+		return !list_has(&m->pf.uc, op->mac) && mac_full(m) ? -ENOSPC : RM_ANY_RESULT;
 	case RM_VF_SPOOFCHK:
 	case RM_VF_TRUST:
 	case RM_VF_QUERY_RSS:
@@ -1134,6 +1218,10 @@ unsigned rm_rx(const struct rm *m, struct rm_ctr *c, const struct snic_frame *fr
 
 	for (unsigned i = 0; i < nframes; i++) {
 		c->rx_in++;
+		if (!m->link_up) {
+			c->rx_drop[SNIC_DROP_LINK_DOWN]++;
+			continue;
+		}
 		if (frames[i].len < 14) {
 			c->rx_drop[SNIC_DROP_MALFORMED]++;
 			continue;
@@ -1155,13 +1243,13 @@ static bool spoofed(const struct rm *m, unsigned vf, const struct rm_frame *f)
 
 	if (mac_group(smac))
 		return true;
-	if (v->pvid && f->pkt.outer.n_vlan)
-		return true;
 	if (!v->spoofchk)
 		return false;
 	if (!owns(m, vf, smac))
 		return true;
-	return !v->pvid && !v->trust && f->vid != RM_VID_NONE && !v->fn.vlan[f->vid];
+	if (v->pvid)
+		return f->pkt.outer.n_vlan > 0;
+	return !v->trust && f->vid != RM_VID_NONE && !v->fn.vlan[f->vid];
 }
 
 /* The token bucket of a rate-limited VF: in bits, one millisecond deep (at
@@ -1218,19 +1306,24 @@ static int tx_check(const struct rm *m, struct rm_ctr *c, unsigned s, struct rm_
 	return -1;
 }
 
-static void tx_switch(const struct rm *m, struct rm_frame *f, unsigned s, struct rm_copies *out)
+/* Returns false when the frame was meant for the wire, which is down. */
+static bool tx_switch(const struct rm *m, struct rm_frame *f, unsigned s, struct rm_copies *out)
 {
 	if (mac_group(f->data)) {
 		unsigned wire = mac_bcast(f->data) ? SNIC_DEST_BCAST : SNIC_DEST_MCAST;
 
 		f->flags = SNIC_DEST_LOOPBACK;
 		switch_group(m, f, s, out);
-		offer_wire(f, wire, out);
-		return;
+		if (m->link_up)
+			offer_wire(f, wire, out);
+		return m->link_up;
 	}
 	f->flags = SNIC_DEST_LOOPBACK;
-	if (!switch_owners(m, f, s, false, out))
+	if (switch_owners(m, f, s, false, out))
+		return true;
+	if (m->link_up)
 		offer_wire(f, 0, out);
+	return m->link_up;
 }
 
 unsigned rm_tx(const struct rm *m, struct rm_ctr *c, unsigned vport,
@@ -1265,7 +1358,10 @@ unsigned rm_tx(const struct rm *m, struct rm_ctr *c, unsigned vport,
 			continue;
 		}
 		cs.n = 0;
-		tx_switch(m, &f, vport, &cs);
+		if (!tx_switch(m, &f, vport, &cs) && !cs.n) {
+			v->tx_drop[SNIC_DROP_LINK_DOWN]++;
+			continue;
+		}
 		got = finish(c, &f, &cs, &v->tx_delivered, v->tx_drop, dests + n, cap - n);
 		if (got) {
 			bool wire = false, local = false;

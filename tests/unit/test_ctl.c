@@ -481,6 +481,34 @@ Test(ctl, malformed_requests_get_errors_and_the_connection_goes_on)
 	assert_serves();
 }
 
+/* Numbers and booleans given as strings are read, and refused, as the
+ * config reader reads them; every refusal is EINVAL. */
+Test(ctl, string_arguments_read_as_config_words)
+{
+	static const struct {
+		const char *req, *msg;
+	} bad[] = {
+		{"{\"cmd\": \"vf.set\", \"args\": {\"vf\": \"x\"}}\n", "vf 'x' is not a number"},
+		{"{\"cmd\": \"vf.set\", \"args\": {\"vf\": \"0x10000\"}}\n",
+		 "vf 0x10000 is out of range 0..65535"},
+		{"{\"cmd\": \"vf.set\", \"args\": {\"vf\": 0, \"trust\": \"maybe\"}}\n",
+		 "vf 0: trust 'maybe' is not on or off (true/false, yes/no)"},
+	};
+	int fd = raw_connect();
+	json_t *r;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		r = raw_call(fd, bad[i].req);
+		cr_assert_eq(json_integer_value(json_object_get(r, "errno")), EINVAL, "%s",
+			     bad[i].req);
+		assert_error(r, bad[i].msg);
+	}
+	r = raw_call(fd, "{\"cmd\": \"vf.set\", \"args\": {\"vf\": \"0x0\", \"trust\": \"On\"}}\n");
+	cr_assert(json_is_true(json_object_get(r, "ok")), "string words refused");
+	json_decref(r);
+	close(fd);
+}
+
 Test(ctl, oversize_request_gets_an_error_and_is_closed)
 {
 	size_t len = 1u << 20;

@@ -468,7 +468,7 @@ static const char yaml_mlx5[] =
 	"profile: mlx5\n"
 	"numvfs: 1\n"
 	"vfs:\n"
-	"  vf0: {mac: 02:00:00:00:00:10, vlan: 7, qos: 2, proto: 802.1ad, trust: on,\n"
+	"  vf0: {mac: 02:00:00:00:00:10, vlan: 7, qos: 2, proto: 802.1Q, trust: on,\n"
 	"        spoofchk: off, state: enable, max_tx_rate: 1000, min_tx_rate: 100}\n"
 	"rss:\n"
 	"  hfunc: sym-or-xor\n"
@@ -489,8 +489,8 @@ Test(export, mlx5)
 		"echo 0 > /sys/class/net/" DEV "/device/sriov_numvfs",
 		"echo 1 > /sys/class/net/" DEV "/device/sriov_numvfs",
 		"ip link set " DEV
-		" vf 0 mac 02:00:00:00:00:10 vlan 7 qos 2 proto 802.1ad spoofchk "
-		"off trust on state enable max_tx_rate 1000 min_tx_rate 100",
+		" vf 0 mac 02:00:00:00:00:10 vlan 7 qos 2 spoofchk off trust on state "
+		"enable max_tx_rate 1000 min_tx_rate 100",
 		"# RSS of pf: 256-entry RETA",
 		"# xfrm symmetric-or-xor needs ethtool and Linux 6.15 or later (Debian 12 has 6.1)",
 		"ethtool -X " DEV " hkey " KEY_MS
@@ -612,6 +612,36 @@ Test(export, mlx5_refused)
 		"rx-flow-hash tcp4 'sdf'");
 	/* an rss rule over 256 queues is longer than testpmd reads */
 	refused("profile: mlx5\n", "dpdk", "mlx5", "passes 510 bytes");
+}
+
+/* The PF's filters as the NIC holds them: groups in the order given, each
+ * MAC and VLAN once, VLANs ascending; the address, MTU and link only when
+ * the file gives them. */
+Test(export, pf_filters_as_the_nic_holds_them)
+{
+	static const char yaml[] = "profile: virtio-net\n"
+				   "pf: {rxmode: none, vlans: [300, 0, 100, 300],\n"
+				   "     multicast: [01:00:5e:00:00:fb, 01:00:5e:00:00:01],\n"
+				   "     macvlans: [02:00:00:00:00:0b, 02:00:00:00:00:0a, "
+				   "02:00:00:00:00:0b]}\n";
+	const char *const want[] = {
+		"ip link set " DEV " multicast off",
+		"ip maddr add 01:00:5e:00:00:fb dev " DEV,
+		"ip maddr add 01:00:5e:00:00:01 dev " DEV,
+		"bridge fdb add 02:00:00:00:00:0b dev " DEV " self permanent",
+		"bridge fdb add 02:00:00:00:00:0a dev " DEV " self permanent",
+		"ip link add link " DEV " name " DEV ".100 type vlan id 100",
+		"ip link add link " DEV " name " DEV ".300 type vlan id 300",
+		NULL,
+	};
+	char path[64];
+	struct run *r;
+
+	config(yaml, path);
+	r = RUN("export", "-c", path, "--dev", DEV, "--format", "ip");
+	expect_lines(r, path, "virtio-net", want);
+	check_tools(r->out);
+	unlink(path);
 }
 
 static const char yaml_igb[] = "profile: igb-82576\n"

@@ -232,7 +232,7 @@ Test(nic, vf_mac_is_admin_set_and_cleared_by_zero)
 
 Test(nic, port_vlan_checks_vid_qos_and_proto)
 {
-	struct snic_nic *nic = nic_of("ixgbe-82599", 1);
+	struct snic_nic *nic = nic_of("ice-e810", 1); /* takes 802.1ad */
 	struct snic_vf_info i;
 
 	expect_err(snic_vf_set_vlan(nic, 0, 4096, 0, SNIC_VLAN_PROTO_8021Q, &err), -EINVAL,
@@ -315,6 +315,168 @@ Test(nic, tx_rate_follows_the_profile)
 	snic_nic_free(gen);
 }
 
+Test(nic, port_vlan_802_1ad_only_where_the_profile_has_it)
+{
+	static const struct {
+		const char *profile;
+		bool ok;
+	} cases[] = {
+		{"ixgbe-82599", false}, {"ixgbe-x550", false}, {"igb-82576", false},
+		{"mlx5", false},	{"ice-e810", true},    {"generic", true},
+	};
+
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		struct snic_nic *nic = nic_of(cases[k].profile, 1);
+		struct snic_vf_info i;
+
+		if (cases[k].ok) {
+			expect_ok(snic_vf_set_vlan(nic, 0, 100, 2, SNIC_VLAN_PROTO_8021AD, &err));
+			cr_assert_eq(info_of(nic, 0).vlan_proto, SNIC_VLAN_PROTO_8021AD, "%s",
+				     cases[k].profile);
+		} else {
+			expect_err(snic_vf_set_vlan(nic, 0, 100, 2, SNIC_VLAN_PROTO_8021AD, &err),
+				   -EPROTONOSUPPORT, "802.1ad");
+			cr_assert_not_null(strstr(err.msg, cases[k].profile), "%s", err.msg);
+			i = info_of(nic, 0);
+			cr_assert_eq(i.vlan, 0, "%s: port vlan set anyway", cases[k].profile);
+			/* Refused whatever the VID, as the driver checks the protocol
+			 * first. */
+			expect_err(snic_vf_set_vlan(nic, 0, 0, 0, SNIC_VLAN_PROTO_8021AD, &err),
+				   -EPROTONOSUPPORT, "802.1ad");
+		}
+		expect_ok(snic_vf_set_vlan(nic, 0, 101, 0, SNIC_VLAN_PROTO_8021Q, &err));
+		cr_assert_eq(info_of(nic, 0).vlan_proto, SNIC_VLAN_PROTO_8021Q);
+		snic_nic_free(nic);
+	}
+}
+
+/* The PF's MAC, @nvfs VF MACs, then MACVLAN filters from the PF and the
+ * VFs in turn until the table is full: returns how many filters fitted,
+ * and leaves in @next the MAC that did not. */
+static unsigned fill_macs(struct snic_nic *nic, unsigned nvfs, uint8_t next[6])
+{
+	uint8_t mac[6] = {0x02, 0x20, 0, 0, 0, 0};
+	unsigned n = 0;
+	int rc = 0;
+
+	for (unsigned vf = 0; vf < nvfs; vf++) {
+		mac[5] = (uint8_t)vf;
+		expect_ok(snic_vf_set_mac(nic, vf, mac, &err));
+		expect_ok(snic_vf_set_trust(nic, vf, true, &err));
+	}
+	mac[1] = 0x30;
+	for (; n < 10000; n++) {
+		mac[4] = (uint8_t)(n >> 8);
+		mac[5] = (uint8_t)n;
+		rc = n % 2 ? snic_pf_set_macvlan(nic, mac, true, &err)
+			   : snic_vf_req_macvlan(nic, n / 2 % nvfs, mac, true, &err);
+		if (rc)
+			break;
+	}
+	cr_assert_eq(rc, -ENOSPC, "filter %u: %d (%s)", n, rc, err.msg);
+	memcpy(next, mac, 6);
+	return n;
+}
+
+Test(nic, mac_filter_entries_are_shared_by_pf_vf_macs_and_macvlans)
+{
+	static const struct {
+		const char *profile;
+		unsigned vfs;
+		unsigned entries;
+	} cases[] = {
+		{"ixgbe-82599", 63, 128},
+		{"ixgbe-82599", 2, 128},
+		{"ixgbe-x550", 10, 128},
+		{"igb-82576", 7, 24},
+	};
+
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		struct snic_nic *nic = nic_of(cases[k].profile, cases[k].vfs);
+		unsigned vfs = cases[k].vfs;
+		uint8_t next[6], mac[6] = {0x02, 0x40, 0, 0, 0, 1};
+		char want[64];
+		unsigned n = fill_macs(nic, vfs, next);
+
+		cr_assert_eq(1 + vfs + n, cases[k].entries, "%s, %u VFs: %u filters fitted",
+			     cases[k].profile, vfs, n);
+		snprintf(want, sizeof(want), "all %u MAC filter entries", cases[k].entries);
+		cr_assert_not_null(strstr(err.msg, want), "%s", err.msg);
+		snprintf(want, sizeof(want), "%02x:%02x:%02x:%02x:%02x:%02x", next[0], next[1],
+			 next[2], next[3], next[4], next[5]);
+		cr_assert_not_null(strstr(err.msg, want), "%s does not name the MAC", err.msg);
+		/* Full: a VF changing its MAC reuses its entry; adding an
+		 * address already there takes none. */
+		expect_ok(snic_vf_set_mac(nic, 0, mac, &err));
+		expect_ok(snic_vf_req_mac(nic, 0, MAC_A, &err));
+		/* A VF clearing its MAC frees an entry for the next MAC, and
+		 * then has none to get a MAC back. */
+		expect_ok(snic_vf_set_mac(nic, 0, ZERO, &err));
+		expect_ok(snic_pf_set_macvlan(nic, next, true, &err));
+		expect_ok(snic_pf_set_macvlan(nic, next, true, &err));
+		expect_err(snic_vf_set_mac(nic, 0, mac, &err), -ENOSPC, "02:40:00:00:00:01");
+		expect_err(snic_vf_req_mac(nic, 0, mac, &err), -ENOSPC, "vf 0");
+		expect_err(snic_vf_req_macvlan(nic, 1 % vfs, MAC_B, true, &err), -ENOSPC,
+			   "02:00:00:00:01:0b");
+		/* Removing a filter frees its entry. */
+		expect_ok(snic_pf_set_macvlan(nic, next, false, &err));
+		expect_ok(snic_vf_req_mac(nic, 0, mac, &err));
+		/* Disabling the VFs frees theirs. */
+		expect_ok(snic_nic_set_numvfs(nic, 0, &err));
+		expect_ok(snic_pf_set_macvlan(nic, MAC_B, true, &err));
+		snic_nic_free(nic);
+	}
+}
+
+Test(nic, vlan_filter_entries_are_shared_by_the_vfs)
+{
+	static const struct {
+		const char *profile;
+		unsigned entries;
+	} cases[] = {{"ixgbe-82599", 63}, {"ixgbe-x550", 63}, {"igb-82576", 31}};
+
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		struct snic_nic *nic = nic_of(cases[k].profile, 4);
+		unsigned max = cases[k].entries;
+		char want[64];
+
+		/* VF 2's port VLAN 100, then VIDs 101.. for VF 0 and VF 1 in
+		 * turn; VF 3 has none. The PF's VLANs, before and after, take
+		 * no entry. */
+		for (unsigned vid = 2000; vid < 2000 + 2 * max; vid++)
+			expect_ok(snic_pf_set_vlan(nic, vid, true, &err));
+		expect_ok(snic_vf_set_vlan(nic, 2, 100, 0, SNIC_VLAN_PROTO_8021Q, &err));
+		for (unsigned vid = 101; vid < 100 + max; vid++)
+			expect_ok(snic_vf_req_vlan(nic, vid % 2, vid, true, &err));
+		expect_ok(snic_pf_set_vlan(nic, 4000, true, &err));
+		/* Full: a VID no VF uses is refused, whatever asks for it. */
+		snprintf(want, sizeof(want), "all %u VLAN filter entries", max);
+		expect_err(snic_vf_req_vlan(nic, 1, 4001, true, &err), -ENOSPC, "vf 1: vlan 4001");
+		cr_assert_not_null(strstr(err.msg, want), "%s", err.msg);
+		expect_err(snic_vf_set_vlan(nic, 3, 4002, 0, SNIC_VLAN_PROTO_8021Q, &err), -ENOSPC,
+			   "vlan 4002");
+		expect_err(snic_vf_req_vlan(nic, 0, 2000, true, &err), -ENOSPC, "vlan 2000");
+		/* A VID another VF uses, VID 0 and removals need no entry. */
+		expect_ok(snic_vf_req_vlan(nic, 1, 102, true, &err));
+		expect_ok(snic_vf_req_vlan(nic, 0, 100, true, &err));
+		expect_ok(snic_vf_req_vlan(nic, 1, 0, true, &err));
+		expect_ok(snic_vf_req_vlan(nic, 1, 101, false, &err));
+		expect_ok(snic_vf_req_vlan(nic, 1, 4001, true, &err));
+		expect_err(snic_vf_req_vlan(nic, 1, 4003, true, &err), -ENOSPC, "vlan 4003");
+		/* A new port VLAN takes the entry of the one it replaces (VID 100
+		 * stays: VF 0 uses it too)... */
+		expect_err(snic_vf_set_vlan(nic, 2, 4004, 0, SNIC_VLAN_PROTO_8021Q, &err), -ENOSPC,
+			   "vlan 4004");
+		expect_ok(snic_vf_req_vlan(nic, 0, 100, false, &err));
+		expect_ok(snic_vf_set_vlan(nic, 2, 4004, 0, SNIC_VLAN_PROTO_8021Q, &err));
+		expect_err(snic_vf_req_vlan(nic, 1, 4005, true, &err), -ENOSPC, "vlan 4005");
+		/* ...or the VLAN filters of the VF it replaces. */
+		expect_ok(snic_vf_set_vlan(nic, 0, 4006, 0, SNIC_VLAN_PROTO_8021Q, &err));
+		expect_ok(snic_vf_req_vlan(nic, 1, 4007, true, &err));
+		snic_nic_free(nic);
+	}
+}
+
 /* --- Mailbox requests -------------------------------------------------------------- */
 
 Test(nic, vf_mac_request_respects_admin_mac_and_trust)
@@ -376,7 +538,7 @@ Test(nic, vf_macvlan_needs_trust_under_an_admin_mac)
 
 Test(nic, vf_rxmode_is_capped_at_multi_until_trusted)
 {
-	struct snic_nic *nic = nic_of("ixgbe-82599", 1);
+	struct snic_nic *nic = nic_of("ixgbe-x550", 1); /* has VF promisc */
 	struct snic_vf_info i;
 
 	expect_ok(snic_vf_req_rxmode(nic, 0, SNIC_RXMODE_PROMISC, &err));
@@ -391,6 +553,53 @@ Test(nic, vf_rxmode_is_capped_at_multi_until_trusted)
 	cr_assert_eq(info_of(nic, 0).rxmode_eff, SNIC_RXMODE_NONE);
 	expect_err(snic_vf_req_rxmode(nic, 0, (enum snic_rxmode)9, &err), -EINVAL, "rxmode 9");
 	snic_nic_free(nic);
+}
+
+Test(nic, vf_promisc_only_where_the_profile_has_it)
+{
+	static const struct {
+		const char *profile;
+		bool ok;
+	} cases[] = {
+		{"ixgbe-82599", false}, {"igb-82576", false}, {"ixgbe-x550", true},
+		{"ice-e810", true},	{"mlx5", true},	      {"generic", true},
+	};
+
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		for (unsigned trusted = 0; trusted < 2; trusted++) {
+			struct snic_nic *nic = nic_of(cases[k].profile, 1);
+			struct snic_vf_info i;
+
+			expect_ok(snic_vf_set_trust(nic, 0, trusted, &err));
+			expect_ok(snic_vf_req_rxmode(nic, 0, SNIC_RXMODE_ALLMULTI, &err));
+			if (cases[k].ok) {
+				expect_ok(snic_vf_req_rxmode(nic, 0, SNIC_RXMODE_PROMISC, &err));
+				i = info_of(nic, 0);
+				cr_assert_eq(i.rxmode_eff,
+					     trusted ? SNIC_RXMODE_PROMISC : SNIC_RXMODE_MULTI,
+					     "%s trusted %u", cases[k].profile, trusted);
+			} else if (trusted) {
+				expect_err(snic_vf_req_rxmode(nic, 0, SNIC_RXMODE_PROMISC, &err),
+					   -EOPNOTSUPP, "promisc");
+				cr_assert_not_null(strstr(err.msg, cases[k].profile), "%s",
+						   err.msg);
+				i = info_of(nic, 0);
+				cr_assert_eq(i.rxmode, SNIC_RXMODE_ALLMULTI, "request changed");
+			} else {
+				/* As ixgbe: an untrusted VF is capped before the
+				 * device is asked, so the request succeeds. */
+				expect_ok(snic_vf_req_rxmode(nic, 0, SNIC_RXMODE_PROMISC, &err));
+				i = info_of(nic, 0);
+				cr_assert_eq(i.rxmode_eff, SNIC_RXMODE_MULTI, "%s untrusted",
+					     cases[k].profile);
+				expect_ok(snic_vf_set_trust(nic, 0, true, &err));
+				i = info_of(nic, 0);
+				cr_assert_eq(i.rxmode_eff, SNIC_RXMODE_ALLMULTI, "%s trusted later",
+					     cases[k].profile);
+			}
+			snic_nic_free(nic);
+		}
+	}
 }
 
 /* --- The PF ------------------------------------------------------------------------- */

@@ -1749,13 +1749,6 @@ Test(parse, header_reads_are_big_endian)
 /* ------------------------------------------------------------------ */
 /* The fast path against the full parser.                              */
 
-/*
- * The full parser alone, without snic_parse()'s fast path for plain
- * Ethernet/IP/TCP|UDP frames: its plain twin. libsnic exports it for this
- * comparison only, so parse.h does not declare it.
- */
-int snic_parse_full(const uint8_t *frame, uint32_t len, struct snic_pkt *pkt);
-
 /* A frame near the fast path's edges: plain IPv4/IPv6 TCP/UDP, sometimes
  * tagged, with options, fragmented, another protocol or a tunnel. */
 static int craft_near_fast(uint8_t *f)

@@ -3,7 +3,8 @@
  * Profiles: every profile is found by its name and keeps its own rules
  * (RETA sizes, fields within what the device selects, pools in order); the
  * SR-IOV queue arithmetic; the default conf passes both checks for any
- * queue count; the refusals name the bad value and what the device takes;
+ * queue count; the shared filter tables and VF knobs each driver has; the
+ * refusals name the bad value and what the device takes;
  * and the default keys hash the 82599 verification vectors
  * (tests/data/toeplitz-82599.tsv, SNIC_TESTDATA gives the directory).
  */
@@ -111,6 +112,12 @@ static void check_sriov_shape(const struct snic_profile *p)
 	}
 	cr_expect_eq(last, p->max_pools, "%s: the last row must reach max_pools", p->name);
 	cr_expect(p->max_queues >= 1 && p->max_frame >= 1518, "%s", p->name);
+	/* Room for the PF's MAC and one MAC per VF at least. */
+	cr_expect(!p->mac_filters || p->mac_filters > p->max_vfs, "%s: %u MAC entries", p->name,
+		  p->mac_filters);
+	cr_expect(p->vlan_filters < 4096, "%s", p->name);
+	if (p->quirks & SNIC_Q_NO_SRIOV)
+		cr_expect(!p->pvlan_8021ad && !p->vf_promisc, "%s: VF knobs without VFs", p->name);
 }
 
 Test(profile, every_profile_keeps_its_own_rules)
@@ -168,6 +175,41 @@ Test(profile, pools_times_queues_fit_the_device)
 		for (unsigned pools = 1; pools <= p->max_pools; pools++)
 			cr_expect_leq(pools * snic_profile_pool_queues(p, pools), vmdq[i].total,
 				      "%s with %u pools", p->name, pools);
+	}
+}
+
+/* ---- shared filter tables and VF knobs ------------------------------------------- */
+
+Test(profile, shared_filter_tables_and_vf_knobs_follow_the_driver)
+{
+	static const struct {
+		const char *name;
+		unsigned mac_filters, vlan_filters;
+		bool pvlan_8021ad, vf_promisc;
+	} cases[] = {
+		/* IXGBE_82599_RAR_ENTRIES; IXGBE_VLVF_ENTRIES 64 less VID 0's;
+		 * ixgbe_ndo_set_vf_vlan 802.1Q only; no VF promisc before X540 */
+		{"ixgbe-82599", 128, 63, false, false},
+		{"ixgbe-x550", 128, 63, false, true},
+		/* E1000_RAR_ENTRIES_82576, E1000_VLVF_ARRAY_SIZE 32 less VID 0's */
+		{"igb-82576", 24, 31, false, false},
+		/* ice in double VLAN mode takes an 802.1ad port VLAN */
+		{"ice-e810", 0, 0, true, true},
+		{"mlx5", 0, 0, false, true},
+		{"generic", 0, 0, true, true},
+		{"virtio-net", 0, 0, false, false},
+		{"ena", 0, 0, false, false},
+	};
+
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+		const struct snic_profile *p = get(cases[i].name);
+
+		cr_expect_eq(p->mac_filters, cases[i].mac_filters, "%s: %u MAC entries", p->name,
+			     p->mac_filters);
+		cr_expect_eq(p->vlan_filters, cases[i].vlan_filters, "%s: %u VLAN entries", p->name,
+			     p->vlan_filters);
+		cr_expect_eq(p->pvlan_8021ad, cases[i].pvlan_8021ad, "%s: 802.1ad", p->name);
+		cr_expect_eq(p->vf_promisc, cases[i].vf_promisc, "%s: VF promisc", p->name);
 	}
 }
 

@@ -161,7 +161,8 @@ Test(rx, broadcast_reaches_every_accepting_pool)
 
 Test(rx, multicast_reaches_subscribed_allmulti_and_promisc_pools)
 {
-	struct fix *f = fix_new_macs("ixgbe-82599", 4);
+	/* X550: an 82599 VF can't be promiscuous */
+	struct fix *f = fix_new_macs("ixgbe-x550", 4);
 	struct snic_vf_info info;
 	struct snic_craft c;
 
@@ -370,7 +371,8 @@ Test(rx, port_vlan_is_stripped_and_filters_foreign_vlans)
 		{"vf1 vid 10", 1, 1, 0x88a8, 10, false},
 		{"vf1 untagged", 1, 0, 0, 0, false},
 	};
-	struct fix *f = fix_new_macs("ixgbe-82599", 2);
+	/* ice: ixgbe takes no 802.1ad port VLAN */
+	struct fix *f = fix_new_macs("ice-e810", 2);
 
 	fix_ok(f, snic_vf_set_vlan(f->nic, 0, 10, 3, SNIC_VLAN_PROTO_8021Q, &f->err));
 	fix_ok(f, snic_vf_set_vlan(f->nic, 1, 20, 0, SNIC_VLAN_PROTO_8021AD, &f->err));
@@ -507,12 +509,78 @@ Test(rx, auto_link_state_follows_the_pf_link)
 	fix_commit(f);
 	fix_rx(f);
 	fix_rx_dropped_for(f, SNIC_DROP_LINK_DOWN);
-	cr_assert_eq(f->ctr->vport[0].rx_drop[SNIC_DROP_LINK_DOWN], 1);
+	/* The wire itself is down: no pool saw the frame. */
+	cr_assert_eq(f->ctr->vport[0].rx_drop[SNIC_DROP_LINK_DOWN], 0);
 
 	fix_ok(f, snic_nic_set_link(f->nic, true, &f->err));
 	fix_commit(f);
 	cr_assert_eq(fix_rx(f), 1);
 	cr_assert_eq(f->dests[0].vport, 0);
+	fix_free(f);
+}
+
+/*
+ * While the PF's link is down nothing comes from the wire, whatever the
+ * frame and whatever the VFs' link state: VF 0 enabled, VF 1 auto, VF 2
+ * disabled, VF 3 enabled and promiscuous, the PF in allmulti.
+ */
+Test(rx, pf_link_down_drops_every_frame_from_the_wire)
+{
+	static const struct {
+		const char *name;
+		const uint8_t *dmac; /* NULL: VF @vf's MAC */
+		unsigned vf;
+		uint32_t runt; /* send only this many bytes, 0: the whole frame */
+		uint64_t set;  /* where it goes once the link is up */
+	} cases[] = {
+		{"unicast to the enabled vf", NULL, 0, 0, fix_bit(0)},
+		{"unicast to the auto vf", NULL, 1, 0, fix_bit(1)},
+		{"unicast to the disabled vf", NULL, 2, 0, 0},
+		{"unknown unicast", FIX_OTHER_MAC, 0, 0, fix_bit(3) | fix_bit(4)},
+		{"unicast to the pf", FIX_PF_MAC, 0, 0, fix_bit(4)},
+		{"broadcast", FIX_BCAST, 0, 0, fix_bit(0) | fix_bit(1) | fix_bit(3) | fix_bit(4)},
+		{"multicast", FIX_MCAST_A, 0, 0, fix_bit(3) | fix_bit(4)},
+		{"runt", FIX_BCAST, 0, 10, 0},
+	};
+	struct fix *f = fix_new_macs("ixgbe-x550", 4);
+
+	fix_ok(f, snic_vf_set_link_state(f->nic, 0, SNIC_LINK_ENABLE, &f->err));
+	fix_ok(f, snic_vf_set_link_state(f->nic, 2, SNIC_LINK_DISABLE, &f->err));
+	fix_ok(f, snic_vf_set_link_state(f->nic, 3, SNIC_LINK_ENABLE, &f->err));
+	fix_ok(f, snic_vf_set_trust(f->nic, 3, true, &f->err));
+	fix_ok(f, snic_vf_req_rxmode(f->nic, 3, SNIC_RXMODE_PROMISC, &f->err));
+	fix_ok(f, snic_pf_set_rxmode(f->nic, SNIC_RXMODE_ALLMULTI, &f->err));
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		uint8_t dst[6];
+		struct snic_craft c;
+
+		if (cases[k].dmac)
+			memcpy(dst, cases[k].dmac, 6);
+		else
+			fix_vf_mac(cases[k].vf, dst);
+		c = fix_udp(dst, FIX_REMOTE_MAC, 1, 2);
+		fix_clear(f);
+		fix_add(f, &c);
+		if (cases[k].runt)
+			f->frames[0].len = cases[k].runt;
+
+		fix_ok(f, snic_nic_set_link(f->nic, false, &f->err));
+		fix_commit(f);
+		cr_assert_eq(fix_rx(f), 0, "%s", cases[k].name);
+		fix_rx_dropped_for(f, SNIC_DROP_LINK_DOWN);
+		for (unsigned p = 0; p < fix_pools(f); p++)
+			for (unsigned d = 0; d < SNIC_DROP_COUNT; d++)
+				cr_assert_eq(f->ctr->vport[p].rx_drop[d], 0,
+					     "%s: vport %u counted a refusal", cases[k].name, p);
+
+		fix_ok(f, snic_nic_set_link(f->nic, true, &f->err));
+		fix_commit(f);
+		fix_rx(f);
+		cr_assert_eq(fix_set(f, 0), cases[k].set, "%s: link up, went to %#lx",
+			     cases[k].name, (unsigned long)fix_set(f, 0));
+		cr_assert_eq(f->ctr->rx.drop[SNIC_DROP_LINK_DOWN],
+			     cases[k].vf == 2 && !cases[k].dmac, "%s: link up", cases[k].name);
+	}
 	fix_free(f);
 }
 

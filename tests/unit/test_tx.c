@@ -415,43 +415,109 @@ Test(tx, trust_lifts_the_vlan_spoof_check_but_not_the_mac_check)
 	}
 }
 
-Test(tx, group_source_or_a_tag_under_a_port_vlan_is_spoofed_even_without_spoofchk)
+Test(tx, group_source_is_spoofed_even_without_spoofchk)
 {
 	static const struct {
 		const char *name;
-		unsigned vf;
-		bool group_src;
-		uint16_t vid;
+		const uint8_t *src;
+		bool trust;
 	} cases[] = {
-		{"broadcast source", 0, true, 0},
-		{"multicast source", 0, false, 0},
-		{"tag under port vlan", 1, false, 10},
-		{"other tag under port vlan", 1, false, 11},
+		{"broadcast source", FIX_BCAST, false},
+		{"multicast source", FIX_MCAST_A, false},
+		{"broadcast source, trusted", FIX_BCAST, true},
+		{"multicast source, trusted", FIX_MCAST_A, true},
 	};
-	struct fix *f = fix_new_macs("ixgbe-82599", 2);
 
-	for (unsigned vf = 0; vf < 2; vf++) {
-		fix_ok(f, snic_vf_set_spoofchk(f->nic, vf, false, &f->err));
-		fix_ok(f, snic_vf_set_trust(f->nic, vf, true, &f->err));
-	}
-	fix_ok(f, snic_vf_set_vlan(f->nic, 1, 10, 0, SNIC_VLAN_PROTO_8021Q, &f->err));
-	fix_commit(f);
 	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
-		uint8_t src[6];
+		struct fix *f = fix_new_macs("ixgbe-82599", 1);
 		struct snic_craft c;
 
-		fix_vf_mac(cases[k].vf, src);
-		if (k < 2)
-			memcpy(src, cases[k].group_src ? FIX_BCAST : FIX_MCAST_A, 6);
-		c = fix_udp(FIX_REMOTE_MAC, src, 1, 2);
-		if (cases[k].vid)
-			c = fix_tagged(c, 0, cases[k].vid);
-		fix_clear(f);
+		fix_ok(f, snic_vf_set_spoofchk(f->nic, 0, false, &f->err));
+		fix_ok(f, snic_vf_set_trust(f->nic, 0, cases[k].trust, &f->err));
+		fix_commit(f);
+		c = fix_udp(FIX_REMOTE_MAC, cases[k].src, 1, 2);
 		fix_add(f, &c);
-		fix_tx(f, cases[k].vf);
-		tx_dropped_for(f, cases[k].vf, SNIC_DROP_SPOOFED);
+		fix_tx(f, 0);
+		tx_dropped_for(f, 0, SNIC_DROP_SPOOFED);
+		fix_free(f);
 	}
-	fix_free(f);
+}
+
+/*
+ * VF 1 on port VLAN 10 (qos 2) sends a frame it tagged itself. With
+ * spoofchk off the port VLAN is inserted in front of the VF's tag, as
+ * 82599's "always insert" VMVIR does: the wire and a pool without the port
+ * VLAN get a push of VLAN 10, VF 2 on the same port VLAN gets the frame as
+ * sent (its own tag inside). With spoofchk on the VF's own tag is spoofed,
+ * trusted or not.
+ */
+Test(tx, tag_under_a_port_vlan_is_double_tagged_without_spoofchk_and_spoofed_with_it)
+{
+	static const struct {
+		const char *name;
+		bool spoofchk, trust;
+		uint16_t tpid, tci; /* the VF's own tag */
+		unsigned to;	    /* 0: the wire, 2: VF 2, 3: the PF */
+		bool sent;
+	} cases[] = {
+		{"own vid 20 to the wire", false, false, 0, 20, 0, true},
+		{"own vid 10 (the port vlan's) to the wire", false, false, 0, 10, 0, true},
+		{"priority tag to the wire", false, false, 0, 5 << 13, 0, true},
+		{"802.1ad tag to the wire", false, false, SNIC_VLAN_PROTO_8021AD, 30, 0, true},
+		{"own vid 20 to vf 2 on the same port vlan", false, false, 0, 20, 2, true},
+		{"own vid 20 to the pf", false, false, 0, 20, 3, true},
+		{"own vid 20, spoofchk on", true, false, 0, 20, 0, false},
+		{"own vid 10, spoofchk on", true, false, 0, 10, 0, false},
+		{"priority tag, spoofchk on", true, false, 0, 5 << 13, 0, false},
+		{"own vid 20, spoofchk on, trusted", true, true, 0, 20, 0, false},
+		{"own vid 20 to vf 2, spoofchk on", true, false, 0, 20, 2, false},
+	};
+
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		struct fix *f = fix_new_macs("ixgbe-82599", 3);
+		unsigned to = cases[k].to == 3 ? fix_pf(f) : cases[k].to;
+		uint8_t src[6], dst[6];
+		const struct snic_dest *d;
+		struct snic_craft c;
+
+		fix_ok(f, snic_vf_set_vlan(f->nic, 1, 10, 2, SNIC_VLAN_PROTO_8021Q, &f->err));
+		fix_ok(f, snic_vf_set_vlan(f->nic, 2, 10, 0, SNIC_VLAN_PROTO_8021Q, &f->err));
+		fix_ok(f, snic_vf_set_spoofchk(f->nic, 1, cases[k].spoofchk, &f->err));
+		fix_ok(f, snic_vf_set_trust(f->nic, 1, cases[k].trust, &f->err));
+		fix_commit(f);
+		fix_vf_mac(1, src);
+		if (cases[k].to == 0)
+			memcpy(dst, FIX_REMOTE_MAC, 6);
+		else if (cases[k].to == 2)
+			fix_vf_mac(2, dst);
+		else
+			memcpy(dst, FIX_PF_MAC, 6);
+		c = fix_tagged(fix_udp(dst, src, 1, 2), cases[k].tpid, cases[k].tci);
+		fix_add(f, &c);
+		fix_tx(f, 1);
+		if (!cases[k].sent) {
+			tx_dropped_for(f, 1, SNIC_DROP_SPOOFED);
+			fix_free(f);
+			continue;
+		}
+		cr_assert_eq(f->ndests, 1, "%s: %u destinations", cases[k].name, f->ndests);
+		d = fix_dest(f, 0, cases[k].to ? to : SNIC_VPORT_WIRE);
+		/* The frame's bytes keep the VF's own tag; the port VLAN goes
+		 * in front of it, or stays implied for a pool on that VLAN. */
+		cr_assert_eq(f->frames[0].data[12] << 8 | f->frames[0].data[13],
+			     cases[k].tpid ? cases[k].tpid : SNIC_VLAN_PROTO_8021Q, "%s",
+			     cases[k].name);
+		if (cases[k].to == 2) {
+			cr_assert_eq(d->vlan_action, SNIC_VLAN_KEEP, "%s", cases[k].name);
+		} else {
+			cr_assert_eq(d->vlan_action, SNIC_VLAN_PUSH, "%s", cases[k].name);
+			cr_assert_eq(d->vlan_tpid, SNIC_VLAN_PROTO_8021Q, "%s", cases[k].name);
+			cr_assert_eq(d->vlan_tci, (2 << 13) | 10, "%s: tci %#x", cases[k].name,
+				     d->vlan_tci);
+		}
+		cr_assert_eq(f->ctr->vport[1].tx.drop[SNIC_DROP_SPOOFED], 0, "%s", cases[k].name);
+		fix_free(f);
+	}
 }
 
 Test(tx, vf_without_a_mac_sends_nothing_while_spoofchk_is_on)
@@ -497,15 +563,16 @@ Test(tx, hairpin_refused_by_its_pool_is_dropped_and_never_reaches_the_wire)
 Test(tx, port_vlan_is_inserted_on_transmit)
 {
 	static const struct {
+		const char *profile;
 		unsigned vid, qos, proto;
 	} cases[] = {
-		{10, 3, SNIC_VLAN_PROTO_8021Q},
-		{4094, 0, SNIC_VLAN_PROTO_8021Q},
-		{20, 7, SNIC_VLAN_PROTO_8021AD},
+		{"ixgbe-82599", 10, 3, SNIC_VLAN_PROTO_8021Q},
+		{"ixgbe-82599", 4094, 0, SNIC_VLAN_PROTO_8021Q},
+		{"ice-e810", 20, 7, SNIC_VLAN_PROTO_8021AD}, /* ixgbe has no 802.1ad */
 	};
 
 	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
-		struct fix *f = fix_new_macs("ixgbe-82599", 2);
+		struct fix *f = fix_new_macs(cases[k].profile, 2);
 		uint8_t src[6];
 		struct snic_craft c;
 		const struct snic_dest *d;
@@ -632,6 +699,82 @@ Test(tx, link_down_drops_transmit_as_link_down)
 	fix_add(f, &c);
 	cr_assert_eq(fix_tx(f, 0), 1);
 	fix_free(f);
+}
+
+/*
+ * The PF's link down, VF 0 and VF 2 in state enable, VF 1 in state auto:
+ * the enabled VFs switch with each other, nothing reaches the wire, and
+ * pools whose link is down refuse their copies.
+ */
+Test(tx, pf_link_down_keeps_enabled_vfs_off_the_wire_but_switching)
+{
+	static const struct {
+		const char *name;
+		unsigned from;	     /* 3: the PF */
+		const uint8_t *dmac; /* NULL: VF @to's MAC */
+		unsigned to;
+		uint64_t set;	    /* vports reached (bit 3: the PF) */
+		enum snic_drop why; /* when none is */
+		uint64_t refused;   /* vports counting a LINK_DOWN refusal */
+	} cases[] = {
+		{"enabled vf to the wire", 0, FIX_REMOTE_MAC, 0, 0, SNIC_DROP_LINK_DOWN, 0},
+		{"enabled vf to enabled vf", 0, NULL, 2, fix_bit(2), 0, 0},
+		{"enabled vf to auto vf", 0, NULL, 1, 0, SNIC_DROP_LINK_DOWN, fix_bit(1)},
+		{"enabled vf broadcast", 0, FIX_BCAST, 0, fix_bit(2), 0, fix_bit(1) | fix_bit(3)},
+		{"enabled vf multicast", 0, FIX_MCAST_A, 0, fix_bit(2), 0, fix_bit(3)},
+		{"auto vf to enabled vf", 1, NULL, 0, 0, SNIC_DROP_LINK_DOWN, 0},
+		{"pf to enabled vf", 3, NULL, 0, 0, SNIC_DROP_LINK_DOWN, 0},
+	};
+
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		struct fix *f = fix_new_macs("ixgbe-82599", 3);
+		unsigned from = cases[k].from == 3 ? fix_pf(f) : cases[k].from;
+		uint8_t src[6], dst[6];
+		struct snic_craft c;
+
+		fix_ok(f, snic_vf_set_link_state(f->nic, 0, SNIC_LINK_ENABLE, &f->err));
+		fix_ok(f, snic_vf_set_link_state(f->nic, 2, SNIC_LINK_ENABLE, &f->err));
+		/* VF 2 and the PF take every multicast. */
+		fix_ok(f, snic_vf_set_trust(f->nic, 2, true, &f->err));
+		fix_ok(f, snic_vf_req_rxmode(f->nic, 2, SNIC_RXMODE_ALLMULTI, &f->err));
+		fix_ok(f, snic_pf_set_rxmode(f->nic, SNIC_RXMODE_ALLMULTI, &f->err));
+		fix_ok(f, snic_nic_set_link(f->nic, false, &f->err));
+		fix_commit(f);
+		if (from == fix_pf(f))
+			memcpy(src, FIX_PF_MAC, 6);
+		else
+			fix_vf_mac(from, src);
+		if (cases[k].dmac)
+			memcpy(dst, cases[k].dmac, 6);
+		else
+			fix_vf_mac(cases[k].to, dst);
+		c = fix_udp(dst, src, 1, 2);
+		fix_add(f, &c);
+		fix_tx(f, from);
+		if (!cases[k].set) {
+			tx_dropped_for(f, from, cases[k].why);
+		} else {
+			cr_assert_eq(fix_set(f, 0), cases[k].set, "%s: went to %#lx", cases[k].name,
+				     (unsigned long)fix_set(f, 0));
+			cr_assert_eq(f->ctr->vport[from].tx.delivered, 1, "%s", cases[k].name);
+			cr_assert_eq(f->ctr->vport[from].tx_wire, 0, "%s", cases[k].name);
+		}
+		for (unsigned v = 0; v < 4; v++) {
+			unsigned pool = v == 3 ? fix_pf(f) : v;
+
+			cr_assert_eq(f->ctr->vport[pool].rx_drop[SNIC_DROP_LINK_DOWN],
+				     (cases[k].refused >> v) & 1, "%s: vport %u refusals",
+				     cases[k].name, pool);
+		}
+		/* With the link back, the wire gets its copy again. */
+		fix_ok(f, snic_nic_set_link(f->nic, true, &f->err));
+		fix_commit(f);
+		fix_tx(f, from);
+		cr_assert_eq(f->ctr->vport[from].tx.delivered, 1, "%s: link up", cases[k].name);
+		if (cases[k].dmac)
+			cr_assert(fix_set(f, 0) & FIX_WIRE_BIT, "%s: link up", cases[k].name);
+		fix_free(f);
+	}
 }
 
 /* --- rate limit --------------------------------------------------------------------- */
