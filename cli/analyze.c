@@ -40,6 +40,7 @@ struct an_opts {
 	uint64_t window_ns;
 	uint64_t period_ns;
 	uint8_t policy; /* enum snic_balance_policy, with balance */
+	unsigned pins;	/* --pins, with balance snic */
 	unsigned top;
 	unsigned max_flows;
 	unsigned buckets;
@@ -138,6 +139,8 @@ static const struct cli_opt an_opt_table[] = {
 		    "rebalance the PF's RETA each period with POLICY (static, rsspp, snic), "
 		    "beside static"),
 	CLI_OPT_FUNC("period", 0, opt_period, "DUR", "the balancer's period (default 100ms)"),
+	CLI_OPT_UINT("pins", 0, AO, pins, AN_PINS_MAX, "N",
+		     "with --balance snic: pin up to N heavy flows by flow rules (default 0)"),
 	CLI_OPT_UINT("top", 0, AO, top, AN_TOP_MAX, "N", "busiest flows per queue (default 3)"),
 	CLI_OPT_UINT("buckets", 0, AO, buckets, SNIC_RETA_MAX, "N",
 		     "busiest buckets listed per RETA in text (default 8)"),
@@ -227,7 +230,7 @@ static int add_balancer(struct an_ctx *a, uint8_t policy)
 	struct snic_err err = {0};
 	struct an_bal *b;
 
-	if (an_bal_new(r, policy, a->o->period_ns, a->cli->json, &b, &err))
+	if (an_bal_new(r, policy, a->o->period_ns, a->o->pins, a->cli->json, &b, &err))
 		return cli_err(a->cli, "%s", err.msg);
 	a->bal[a->nbal++] = b;
 	if (an_run_add_ticker(r, a->o->period_ns, an_bal_on_period, b, &err))
@@ -299,6 +302,8 @@ static void run_burst(struct an_ctx *a, const struct snic_frame *fr, const uint6
 		an_run_prefetch(r, fkey, n);
 		nd = snic_rx(r->cfg, r->ctr, fr, n, r->dests, r->dcap);
 		an_run_account(r, fr, fkey, r->dests, nd);
+		if (a->nbal)
+			an_bal_account(a->bal[k], fr, fkey, r->dests, nd);
 	}
 }
 
@@ -446,6 +451,8 @@ static int check_opts(struct cli *cli, struct an_opts *o, int npos)
 		return CLI_EXIT_USAGE;
 	if (o->period_ns && !o->balance)
 		return cli_err(cli, "--period needs --balance");
+	if (o->pins && (!o->balance || o->policy != SNIC_BAL_SNIC))
+		return cli_err(cli, "--pins needs --balance snic");
 	if (!o->period_ns)
 		o->period_ns = AN_PERIOD_DEFAULT;
 	if (o->max_flows < AN_FLOWS_MIN)

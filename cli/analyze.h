@@ -374,6 +374,8 @@ static inline unsigned an_vq(const struct an_run *r, unsigned vport, unsigned q)
 
 struct an_bal;
 
+#define AN_PINS_MAX 1024 /* --pins: a rule slot each */
+
 /* What one balancer period showed, on the PF's queues. */
 struct an_bal_period {
 	const char *policy;
@@ -382,27 +384,44 @@ struct an_bal_period {
 	uint64_t frames;
 	double max_min;		 /* (max - min) / min; HUGE_VAL when a queue got nothing */
 	double max_mean;	 /* max / mean */
+	bool stepped;		 /* the balancer stepped at the end of this period */
+	uint32_t step_ms;	 /* the balancer's period after this one */
 	unsigned buckets_moved;	 /* by the step at the end of this period */
-	uint64_t frames_at_risk; /* frames of the buckets the previous step moved */
+	unsigned pin_changes;	 /* pins added, moved or removed by that step */
+	unsigned pins;		 /* flows pinned after it */
+	uint64_t flows_moved;	 /* flows whose queue the previous step changed */
+	uint64_t frames_at_risk; /* their frames in this period */
 };
 
 struct an_bal_total {
 	uint64_t periods;
 	uint64_t busy;	 /* periods with frames */
 	uint64_t finite; /* ... and every queue loaded */
+	uint64_t steps;
 	double sum_max_min, sum_max_mean, worst_max_mean;
 	uint64_t buckets_moved;
+	uint64_t pin_changes;
+	unsigned pins_max; /* most flows pinned at once */
+	uint64_t flows_moved;
 	uint64_t frames_at_risk;
 };
 
 /*
- * Balance the PF's RETA of @r with @policy every @period_ns: call
- * an_bal_on_period() from a clock of that period (arg: the balancer). The
- * run is renamed "PROFILE POLICY". Returns 0 or -errno with @err filled.
+ * Balance the PF's RETA of @r with @policy, measured every @period_ns:
+ * call an_bal_on_period() from a clock of that period (arg: the balancer)
+ * and an_bal_account() with each burst's destinations. rsspp steps when
+ * its own period, adapted at each step, has passed; the others each
+ * period. With @pins (snic only), up to that many of the heaviest flows
+ * are pinned by flow rules on the run's NIC. The run is renamed
+ * "PROFILE POLICY". Returns 0 or -errno with @err filled.
  */
-int an_bal_new(struct an_run *r, uint8_t policy, uint64_t period_ns, bool json, struct an_bal **out,
-	       struct snic_err *err);
+int an_bal_new(struct an_run *r, uint8_t policy, uint64_t period_ns, unsigned pins, bool json,
+	       struct an_bal **out, struct snic_err *err);
 void an_bal_free(struct an_bal *a);
+/* The flows of one burst of the run: where each went, for the heaviest
+ * flows the balancer may pin and for the flows its moves moved. */
+void an_bal_account(struct an_bal *a, const struct snic_frame *fr, const uint64_t *fkey,
+		    const struct snic_dest *d, unsigned nd);
 void an_bal_on_period(struct an_run *r, const struct an_period *p, void *arg);
 const struct an_bal_total *an_bal_total(const struct an_bal *a);
 /* One period's line; the overall figures of the balancers @a[0..n). */

@@ -24,6 +24,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "snic/ctr.h"
 #include "snic/profile.h"
 #include "config.h"
 #include "flowspec.h"
@@ -1708,7 +1709,19 @@ static int balance_period(struct rd *r, void *obj, struct fy_node *v)
 		      w);
 }
 
-static const struct key balance_keys[] = {{"policy", balance_policy}, {"period", balance_period}};
+static int balance_pins(struct rd *r, void *obj, struct fy_node *v)
+{
+	unsigned long n;
+
+	(void)obj;
+	if (rd_uint(r, v, SNIC_CTR_MAX_RULES, &n))
+		return r->err->code;
+	r->cfg->balance_pins = (unsigned)n;
+	return 0;
+}
+
+static const struct key balance_keys[] = {
+	{"policy", balance_policy}, {"period", balance_period}, {"pins", balance_pins}};
 
 static int top_balance(struct rd *r, void *obj, struct fy_node *v)
 {

@@ -58,6 +58,7 @@ struct snic_config {
 	char *plugin_args;
 	char *balance_policy; /* "static", "rsspp", ... or NULL */
 	uint64_t balance_period_ns;
+	unsigned balance_pins; /* flows the balancer may pin (snic), 0 = none */
 	unsigned nports;
 	struct snic_config_port ports[SNIC_CONFIG_PORTS_MAX];
 	unsigned nctx;

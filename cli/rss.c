@@ -17,7 +17,8 @@ struct rss_opts {
 	const char *key;
 	const char *hfunc;
 	const char *flow_hash;
-	json_t *reta; /* {"equal": N} or {"weight": [...]} */
+	const char *pins; /* balance */
+	json_t *reta;	  /* {"equal": N} or {"weight": [...]} */
 };
 
 static int opt_reta(struct cli *cli, void *opts, char **argv, int argc);
@@ -31,6 +32,8 @@ static const struct cli_opt rss_opt_table[] = {
 		    "fields hashed per flow type, as tcp4=sdfn,udp4=sd"),
 	CLI_OPT_ARGS("reta", 0, opt_reta, "equal N|weight W...",
 		     "spread the RETA over N queues, or by weights"),
+	CLI_OPT_STR("pins", 0, struct rss_opts, pins, "N",
+		    "balance: pin up to N heavy flows by flow rules (snic)"),
 	CTL_OPT_SOCKET(struct rss_opts),
 };
 
@@ -38,7 +41,7 @@ static const char *const rss_usage[] = {
 	"show [--vport V] [--socket PATH]",
 	"set [--vport V] [--key HEX] [--hfunc F] [--rx-flow-hash FLOW=FIELDS,...]\n"
 	"         [--reta equal N | weight W...] [--socket PATH]",
-	"balance [on|off|static|rsspp|snic] [--socket PATH]",
+	"balance [on|off|static|rsspp|snic] [--vport V] [--pins N] [--socket PATH]",
 	NULL,
 };
 
@@ -53,7 +56,9 @@ static const struct cli_spec rss_spec = {
 		 "checks the whole result against the NIC's profile; nothing changes unless\n"
 		 "it is accepted. Where the profile shares one key and RETA (82599), only\n"
 		 "the PF sets them and a VF shows them only with query_rss on. 'balance'\n"
-		 "runs snicd's balancer on the PF's RETA ('on' is snic), or shows it.",
+		 "runs snicd's balancer ('on' is snic), or shows it: it evens the load of\n"
+		 "the vport's queues (default: the PF's) by moving entries of the RETA\n"
+		 "they follow and, with --pins, by pinning heavy flows with flow rules.",
 };
 
 /* ---- --reta ---- */
@@ -218,14 +223,14 @@ static void balance_print(const struct cli *cli, json_t *r)
 		puts("balance off");
 		return;
 	}
-	printf("balance %s: period %llu ms, %llu steps, imbalance ", ctl_str(r, "policy"),
-	       ctl_num(r, "period_ms"), ctl_num(r, "steps"));
+	printf("balance %s of %s: period %llu ms, %llu steps, imbalance ", ctl_str(r, "policy"),
+	       ctl_str(r, "vport"), ctl_num(r, "period_ms"), ctl_num(r, "steps"));
 	if (json_is_real(imb))
 		printf("%.4f", json_real_value(imb));
 	else
 		fputs("inf", stdout);
-	printf(", moved %llu buckets (%llu in all)\n", ctl_num(r, "moves"),
-	       ctl_num(r, "moves_total"));
+	printf(", moved %llu buckets (%llu in all), %llu pinned of %llu\n", ctl_num(r, "moves"),
+	       ctl_num(r, "moves_total"), ctl_num(r, "pins"), ctl_num(r, "pins_max"));
 }
 
 static int rss_balance(struct cli *cli, void *opts, char **argv, int argc)
@@ -236,11 +241,17 @@ static int rss_balance(struct cli *cli, void *opts, char **argv, int argc)
 
 	if (argc > 1)
 		return cli_err(cli, "unexpected argument '%s'", argv[1]);
-	if (o->vport || o->key || o->hfunc || o->flow_hash || o->reta)
-		return cli_err(cli, "balance takes on, off or a policy only");
+	if (o->key || o->hfunc || o->flow_hash || o->reta)
+		return cli_err(cli, "balance takes on, off or a policy, --vport and --pins only");
+	if ((o->vport || o->pins) && (!argc || !strcmp(argv[0], "off")))
+		return cli_err(cli, "--vport and --pins need on or a policy");
 	args = json_object();
 	if (argc)
 		set_str(args, "mode", argv[0]);
+	if (o->vport)
+		set_str(args, "vport", o->vport);
+	if (o->pins)
+		set_str(args, "pins", o->pins);
 	rc = ctl_run(cli, o->socket, "rss.balance", args, &r);
 	if (rc)
 		return rc;

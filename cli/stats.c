@@ -88,18 +88,26 @@ static void put_section(json_t *list, const char *label, const char *name_key)
 	}
 }
 
-/* The balancer of the PF's RETA: its policy, the last period's imbalance
- * and moves. */
+/* The balancer: its policy, the last period's imbalance of the vport's
+ * queues and moves, and each flow it pins. */
 static void stats_balance(json_t *b)
 {
-	json_t *imb = json_object_get(b, "imbalance");
+	json_t *imb = json_object_get(b, "imbalance"), *pinned, *p, *c;
+	size_t i;
 
 	if (!json_is_true(json_object_get(b, "on")))
 		return;
-	printf("balance %s:\n", ctl_str(b, "policy"));
+	printf("balance %s:\n     vport: %s\n", ctl_str(b, "policy"), ctl_str(b, "vport"));
 	if (!json_is_real(imb))
 		puts("     imbalance: inf");
-	put_counters(b, "");
+	c = json_deep_copy(b);
+	json_object_del(c, "pinned");
+	put_counters(c, "");
+	json_decref(c);
+	pinned = json_object_get(b, "pinned");
+	json_array_foreach(pinned, i, p)
+		printf("     pin %s: queue %llu, bucket %llu, load %llu\n", ctl_str(p, "flow"),
+		       ctl_num(p, "queue"), ctl_num(p, "bucket"), ctl_num(p, "load"));
 }
 
 static void stats_print(json_t *r)

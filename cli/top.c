@@ -172,7 +172,8 @@ static json_t *view_build(const struct top_view *v)
 			 "queues", queues, "vports", vports, "balance", bal);
 }
 
-/* "balance snic: imbalance 0.031 (max/mean 1.012), moved 2 buckets (40 in all)" */
+/* "balance snic: imbalance 0.031 (max/mean 1.012) of vf0, moved 2 buckets (40 in all),
+ *  3 flows pinned" */
 static void balance_print(json_t *b)
 {
 	json_t *imb = json_object_get(b, "imbalance");
@@ -186,9 +187,9 @@ static void balance_print(json_t *b)
 		printf("%.3f", json_real_value(imb));
 	else
 		fputs("inf", stdout);
-	printf(" (max/mean %.3f), moved %llu buckets (%llu in all)\n",
-	       json_real_value(json_object_get(b, "max_mean")), ctl_num(b, "moves"),
-	       ctl_num(b, "moves_total"));
+	printf(" (max/mean %.3f) of %s, moved %llu buckets (%llu in all), %llu flows pinned\n",
+	       json_real_value(json_object_get(b, "max_mean")), ctl_str(b, "vport"),
+	       ctl_num(b, "moves"), ctl_num(b, "moves_total"), ctl_num(b, "pins"));
 }
 
 static void view_print(json_t *view, bool clear)

@@ -9,13 +9,19 @@
  *		  "rx_flow_hash"?: "tcp4=sdfn,udp4=sd" or {"tcp4": "sdfn"},
  *		  "reta"?: {"equal": N} or {"weight": [W0, W1, ...]}}
  *		  -> the conf as rss.show gives it
- *	rss.balance {"mode"?: "on"|"off"|"static"|"rsspp"|"snic", "period_ms"?}
- *		  -> {"on", "policy", "period_ms", "steps", "imbalance", ...}
+ *	rss.balance {"mode"?: "on"|"off"|"static"|"rsspp"|"snic", "period_ms"?,
+ *		     "vport"?, "pins"?}
+ *		  -> {"on", "policy", "vport", "period_ms", "steps", "imbalance",
+ *		      "pins", "pinned", ...}
  *
  * The vport is the PF's when not given. rss.set changes the current conf
  * and hands the whole of it to the NIC, which checks it against the
  * profile: nothing changes unless all of it is accepted. rss.balance turns
- * the balancer of the PF's RETA on ("on" is snic), off, or shows it.
+ * the balancer on ("on" is snic), off, or shows it: it measures the
+ * queues of the vport (the PF's when not given) and rebalances the RETA
+ * they follow (on 82599 the PF's, shared); "pins" lets it pin that many
+ * heavy flows by flow rules (snic only; default: the config's
+ * balance.pins).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -297,29 +303,51 @@ static int cmd_set(struct snicd *d, json_t *args, json_t **result, struct snic_e
 }
 
 /* "on" is the snic policy; "off" turns it off; else a policy's name. */
-static int balance_mode(struct snicd *d, const char *mode, unsigned long period,
+static int balance_mode(struct snicd *d, const char *mode, const struct snicd_balance_opts *o,
 			struct snic_err *err)
 {
+	struct snicd_balance_opts on = *o;
+
 	if (!strcmp(mode, "off"))
-		return snicd_balance_set(d, NULL, 0, err);
-	if (!strcmp(mode, "on"))
-		mode = "snic";
-	return snicd_balance_set(d, mode, (uint32_t)period, err);
+		return snicd_balance_off(d, err);
+	on.policy = strcmp(mode, "on") ? mode : "snic";
+	return snicd_balance_on(d, &on, false, err);
+}
+
+static int balance_args(struct snicd *d, json_t *args, struct snicd_balance_opts *o,
+			struct snic_err *err)
+{
+	unsigned long period = 0, pins = 0;
+	unsigned vport;
+	int rc = 0;
+
+	if (json_object_get(args, "period_ms"))
+		rc = ctl_arg_uint(args, "period_ms", 60000, &period, err);
+	if (!rc && json_object_get(args, "pins"))
+		rc = ctl_arg_uint(args, "pins", SNIC_CTR_MAX_RULES, &pins, err);
+	if (!rc && json_object_get(args, "vport"))
+		rc = ctl_arg_vport(snicd_nic(d), args, "vport", &vport, err);
+	if (rc)
+		return rc;
+	o->period_ms = (uint32_t)period;
+	o->pins = json_object_get(args, "pins") ? (int)pins : -1;
+	o->vport = json_object_get(args, "vport") ? (int)vport : -1;
+	return 0;
 }
 
 static int cmd_balance(struct snicd *d, json_t *args, json_t **result, struct snic_err *err)
 {
-	static const char *const keys[] = {"mode", "period_ms", NULL};
-	unsigned long period = 0;
+	static const char *const keys[] = {"mode", "period_ms", "vport", "pins", NULL};
+	struct snicd_balance_opts o = {0};
 	const char *mode = NULL;
 	int rc = ctl_args_only(args, "rss.balance", keys, err);
 
-	if (!rc && json_object_get(args, "period_ms"))
-		rc = ctl_arg_uint(args, "period_ms", 60000, &period, err);
+	if (!rc)
+		rc = balance_args(d, args, &o, err);
 	if (!rc && json_object_get(args, "mode"))
 		rc = ctl_arg_str(args, "mode", &mode, err);
 	if (!rc && mode)
-		rc = balance_mode(d, mode, period, err);
+		rc = balance_mode(d, mode, &o, err);
 	return rc ? rc : ctl_result(result, snicd_balance_json(), err);
 }
 
@@ -335,8 +363,8 @@ int ctl_rss_register(void)
 					cmd_set);
 	if (!rc)
 		rc = snicd_ctl_register("rss.balance",
-					"[mode: on|off|static|rsspp|snic, period_ms] -- the "
-					"balancer of the PF's RETA",
+					"[mode: on|off|static|rsspp|snic, period_ms, vport: "
+					"pf|vfN, pins: N] -- the balancer of a vport's RETA",
 					cmd_balance);
 	return rc;
 }

@@ -11,7 +11,8 @@
  *				 "tx": {"in", "delivered", "dropped", "drops", "wire", "local"},
  *				 "rx_drops": {REASON: N}, "steer_hits", "steer_bad_queue"}],
  *		     "rules": [{"id", "vport", "priority", "rule", "hits"}],
- *		     "balance": {"on", "policy", "imbalance", "moves", ...}}
+ *		     "balance": {"on", "policy", "vport", "imbalance", "moves",
+ *				 "pins", "pinned": [{"flow", "queue", ...}], ...}}
  *
  * Vports are those in use (the VFs, then the PF), each with the queues its
  * pool has.

@@ -290,10 +290,14 @@ static int run(const struct opts *o, struct snic_config *conf)
 	}
 	print_ports(d);
 #ifdef SNICD_HAVE_CTL
-	if (conf->balance_policy &&
-	    snicd_balance_set(d, conf->balance_policy,
-			      (uint32_t)(conf->balance_period_ns / 1000000u), &err))
-		fprintf(stderr, "snicd: balance: %s\n", err.msg);
+	if (conf->balance_policy) {
+		struct snicd_balance_opts bo = {conf->balance_policy,
+						(uint32_t)(conf->balance_period_ns / 1000000u), -1,
+						(int)conf->balance_pins};
+
+		if (snicd_balance_on(d, &bo, true, &err))
+			fprintf(stderr, "snicd: balance: %s\n", err.msg);
+	}
 #endif
 	rc = control_loop(d, o->socket ? o->socket : SOCKET_DEFAULT) ? 2 : 0;
 	snicd_stop(d);

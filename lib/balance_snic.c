@@ -9,7 +9,10 @@
  *  - Elephants: a flow of pin_share of a queue's share or more is pinned
  *    by an exact rule to the queue it is on (no flow moves); from then on
  *    it is an item of its own, apart from its bucket's mice. A pinned flow
- *    that sends nothing in a period is unpinned (nothing in flight).
+ *    that sends nothing in a period is unpinned (nothing in flight); one
+ *    that is no longer heavy (under half the pin share) is unpinned where
+ *    its bucket's queue is its own, or else, after the plan, as one of the
+ *    pinned flows moved in the window if the plan left one.
  *  - Plan: only when the estimated imbalance is above the target, the best
  *    single move (a bucket or a pinned flow, from the busiest queue or to
  *    the idlest) again and again until it is within half the target, no
@@ -29,6 +32,10 @@
 #define SN_TAU_MS 300.0
 #define SN_Z	  4.0
 #define SN_REL	  0.10
+
+/* A pin whose flow falls under this fraction of the pin share is removed:
+ * the gap to the share that pins keeps a flow near it from flapping. */
+#define SN_UNPIN 0.5
 
 /* Loads of a period of another length are scaled to the planned one. */
 static double period_scale(const struct snic_balance *b, const struct snic_balance_input *in)
@@ -110,6 +117,30 @@ static void sn_unpin_idle(struct snic_balance *b, const uint16_t *reta)
 			sn_unpin(b, p, reta);
 		else
 			p++;
+	}
+}
+
+/*
+ * A pinned flow that is no longer heavy goes back to its bucket: where
+ * the bucket's queue is the pin's, nothing moves; else, with @away, it is
+ * a move of a pinned flow, made with what the plan left of the cap.
+ */
+static void sn_unpin_light(struct snic_balance *b, const uint16_t *reta, double mean, bool away)
+{
+	double min = SN_UNPIN * b->c.pin_share * mean;
+
+	for (unsigned p = 0; p < b->npins;) {
+		bool home = reta[b->pin[p].bucket] == b->pin[p].queue;
+
+		if (b->pin_est[p] >= min || (!home && (!away || !b->pleft))) {
+			p++;
+			continue;
+		}
+		if (!home) {
+			b->pleft--;
+			b->pin_moves++;
+		}
+		sn_unpin(b, p, reta);
 	}
 }
 
@@ -451,23 +482,31 @@ static void sn_plan(struct snic_balance *b, struct sn_state *s, uint16_t *reta)
 		sn_apply(b, s, &it, &c, reta);
 		imb = c.imb;
 	}
+	b->bleft = it.bleft;
+	b->pleft = it.pleft;
 }
 
 int snic_bal_step_snic(struct snic_balance *b, const struct snic_balance_input *in, uint16_t *reta,
 		       struct snic_balance_plan *plan)
 {
-	double scale = period_scale(b, in), imb_in;
+	double scale = period_scale(b, in), imb_in, mean;
 	struct sn_state s;
 
 	sn_pin_measure(b, in, scale);
 	sn_update(b, in, reta, scale);
 	sn_unpin_idle(b, reta);
 	sn_queue_loads(b, reta, &s);
+	mean = s.mean;
+	sn_unpin_light(b, reta, mean, false);
 	if (b->c.max_pins)
-		sn_pin_elephants(b, in, reta, scale, s.mean);
+		sn_pin_elephants(b, in, reta, scale, mean);
 	sn_queue_loads(b, reta, &s);
 	imb_in = snic_bal_imbalance(s.L, b->share, s.n);
 	sn_plan(b, &s, reta);
+	if (b->npins) {
+		sn_unpin_light(b, reta, mean, true);
+		sn_queue_loads(b, reta, &s);
+	}
 	snic_bal_plan_fill(b, plan, imb_in, snic_bal_imbalance(s.L, b->share, s.n));
 	return (int)b->nmv;
 }

@@ -12,8 +12,9 @@
  *    threshold, a skip of queues that just received buckets, and an
  *    adaptive period;
  *  - snic: smoothed bucket loads with a noise test, elephants pinned in
- *    place by exact rules, and the fewest moves that bring the predicted
- *    imbalance under a bound (docs/balance.md).
+ *    place by exact rules (unpinned once quiet or no longer heavy), and
+ *    the fewest moves that bring the predicted imbalance under a bound
+ *    (docs/balance.md).
  *
  * Imbalance, as RSS++ reports it: (max - min) / min of the queues' loads,
  * each load divided by its queue's weight.
@@ -180,5 +181,91 @@ int snic_balance_pin_rule(const struct snic_balance_pin *p, uint16_t vport, uint
 /* (max - min) / min of load[q] / weight[q] (weight NULL = equal); 0 when
  * every load is 0, HUGE_VAL when only some are. */
 double snic_balance_imbalance(const uint64_t *load, const uint32_t *weight, unsigned nqueues);
+
+/* The priority of the rules that pin flows: after every rule of a lower
+ * number, so that a user's rule on the same flow wins. */
+#define SNIC_BALANCE_PIN_PRIORITY 0x7fff0000u
+
+struct snic_pkt;
+
+/*
+ * The tuple of a parsed frame that an exact rule can pin: TCP, UDP or
+ * SCTP over IPv4 or IPv6 with its ports, no tunnel, not a fragment. Any
+ * other frame gets ip_ver 0 (its flow can't be pinned). Returns ip_ver.
+ */
+unsigned snic_balance_tuple_of(const struct snic_pkt *pkt, struct snic_balance_tuple *t);
+
+/* A digest of @t for struct snic_balance_flow.key; never 0. */
+uint64_t snic_balance_tuple_key(const struct snic_balance_tuple *t);
+
+/*
+ * The flows of a period, as a balancer's caller needs them (lib/balance_track.c):
+ * per flow, the frames it sent this period, where they went and its RETA
+ * bucket; the heaviest flows of the period with their tuples
+ * (struct snic_balance_input.flows); and the cost of the last step, the
+ * flows whose queue changed between two periods in which they sent (moved
+ * flows) and their frames after the change, which may overtake frames
+ * still queued on the old queue (frames at risk of reordering).
+ *
+ * Memory is bounded: a tracker holds at most max_flows flows; a flow that
+ * sent in neither this period nor the one before is forgotten when room
+ * is needed, and frames of flows that find no room are counted apart.
+ * One thread; allocates when it grows or makes room, not per frame.
+ */
+struct snic_balance_track;
+
+/* Most flows a tracker lists per period; most flows it holds. */
+#define SNIC_BALANCE_TOP_MAX   256
+#define SNIC_BALANCE_FLOWS_MAX (1u << 26)
+
+/* The bucket of frames whose queue a rule chose (a pinned flow's). */
+#define SNIC_BALANCE_NO_BUCKET 0xffffu
+
+/* A tracker of up to @max_flows flows (1..SNIC_BALANCE_FLOWS_MAX) that
+ * lists the @topk heaviest (1..SNIC_BALANCE_TOP_MAX) of each period.
+ * Returns 0 or -EINVAL, -ENOMEM with @err filled. */
+int snic_balance_track_new(unsigned max_flows, unsigned topk, struct snic_balance_track **out,
+			   struct snic_err *err);
+void snic_balance_track_free(struct snic_balance_track *t);
+
+/*
+ * @frames frames (or any load: a sampled frame may stand for several) of
+ * flow @key (not 0) went to @queue, through RETA @bucket or, when a rule
+ * chose the queue, SNIC_BALANCE_NO_BUCKET (the flow keeps the bucket it
+ * had). Returns 1 when the flow has just entered the period's heaviest
+ * (again: a flow that drops out forgets its tuple) and its tuple is not
+ * known: the caller then gives it with snic_balance_track_tuple(); else 0.
+ */
+int snic_balance_track_add(struct snic_balance_track *t, uint64_t key, unsigned bucket,
+			   unsigned queue, uint64_t frames);
+
+/* The tuple of flow @key; ip_ver 0 marks it as one that can't be pinned
+ * (it is then never asked for again and never listed). */
+void snic_balance_track_tuple(struct snic_balance_track *t, uint64_t key,
+			      const struct snic_balance_tuple *tuple);
+
+/*
+ * The input's flows for the period so far, into @out (room for @cap, at
+ * least topk + @npins fits all): the heaviest flows with a known tuple and
+ * a bucket, heaviest first, then each flow of @pins (the balancer's,
+ * snic_balance_pins()) that sent and is not listed yet, with the pin's
+ * bucket and tuple. Returns how many it wrote.
+ */
+unsigned snic_balance_track_flows(const struct snic_balance_track *t,
+				  const struct snic_balance_pin *pins, unsigned npins,
+				  struct snic_balance_flow *out, unsigned cap);
+
+/* What a tracker saw in one period. */
+struct snic_balance_track_sum {
+	uint64_t flows;	       /* flows that sent */
+	uint64_t frames;       /* their frames */
+	uint64_t moved;	       /* flows on another queue than at the end of the
+				* period before, in which they sent too */
+	uint64_t moved_frames; /* their frames in this period: at risk of reordering */
+	uint64_t untracked;    /* frames of flows the tracker had no room for */
+};
+
+/* Close the period: its sums into @out (NULL: not wanted), and open the next. */
+void snic_balance_track_next(struct snic_balance_track *t, struct snic_balance_track_sum *out);
 
 #endif

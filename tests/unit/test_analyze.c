@@ -1304,6 +1304,60 @@ Test(cmd, balance_reports_each_period)
 	free(r.out);
 }
 
+/* --pins: the four elephants are pinned by flow rules of the run, and the
+ * moves are counted in flows as well as buckets. */
+Test(cmd, balance_pins_heavy_flows)
+{
+	const char *t = elephants_trace();
+	const char *cfg = tpath("pf.yaml");
+	struct jv *j, *pol, *p;
+	struct run r;
+
+	write_file(cfg, cfg_pf);
+	j = ANALYZE(&r, 0, "-c", cfg, "--balance", "snic", "--pins", "8", t);
+	jfree(j);
+	j = json_line(r.out, "{\"balance\":");
+	pol = jat(j, "balance.policies");
+	cr_assert_eq(ju(pol->kids[0], "pins_max"), 0);
+	cr_assert_eq(ju(pol->kids[1], "pins_max"), 4);
+	cr_assert_geq(ju(pol->kids[1], "pin_changes"), 4);
+	cr_assert_gt(ju(pol->kids[1], "flows_moved"), 0);
+	cr_assert_gt(ju(pol->kids[1], "frames_at_risk"), 0);
+	cr_assert_lt(jnum(pol->kids[1], "mean_max_mean"), jnum(pol->kids[0], "mean_max_mean"));
+	jfree(j);
+	j = json_line(r.out, "{\"balance_period\":{\"policy\":\"snic\",\"index\":0,");
+	p = jat(j, "balance_period");
+	cr_assert_eq(ju(p, "pins"), 4);
+	cr_assert_geq(ju(p, "pin_changes"), 4);
+	cr_assert_eq(ju(p, "flows_moved"), 0, "nothing moved before the first step");
+	jfree(j);
+	free(r.out);
+}
+
+/* rsspp's period adapts: it starts at --period and, with nothing to move,
+ * steps less often. */
+Test(cmd, balance_rsspp_adapts_its_period)
+{
+	/* 50,000 frames of 100,000 flows a period: even within RSS++'s 2 %. */
+	const char *t = GEN("even.pcap", "--frames", "1000000", "--flows", "100000", "--rate",
+			    "500kpps", "--dst", PF);
+	const char *cfg = tpath("pf.yaml");
+	struct jv *j, *pol;
+	struct run r;
+
+	write_file(cfg, cfg_pf);
+	j = ANALYZE(&r, 0, "-c", cfg, "--balance", "rsspp", t);
+	jfree(j);
+	cr_assert(strstr(r.out, "\"stepped\":false"), "%.400s", r.out);
+	j = json_line(r.out, "{\"balance\":");
+	pol = jat(j, "balance.policies");
+	cr_assert_eq(ju(pol->kids[1], "periods"), 20);
+	cr_assert_lt(ju(pol->kids[1], "steps"), 20);
+	cr_assert_eq(ju(pol->kids[0], "steps"), 20);
+	jfree(j);
+	free(r.out);
+}
+
 Test(cmd, balance_bad_policy_is_named)
 {
 	const char *t = GEN("t.pcap", "--frames", "10", "--dst", PF);
@@ -1317,4 +1371,6 @@ Test(cmd, balance_bad_policy_is_named)
 	check_usage_error(&r, "soon");
 	RUN(&r, "analyze", "-c", cfg, "--period", "100ms", t);
 	check_usage_error(&r, "--balance");
+	RUN(&r, "analyze", "-c", cfg, "--balance", "rsspp", "--pins", "4", t);
+	check_usage_error(&r, "--pins");
 }

@@ -456,6 +456,90 @@ Test(balance, snic_isolates_a_flow_bigger_than_a_share)
 	snic_balance_free(b);
 }
 
+/* A pin goes once its flow is no longer heavy: under half the load that
+ * pins (a quarter of a queue's share), not merely under that load. */
+Test(balance, snic_unpins_a_flow_no_longer_heavy)
+{
+	struct snic_balance *b = mk_snic(4, 16, 0);
+	uint16_t reta[16];
+	uint64_t load[16];
+	struct snic_balance_flow f = {.key = 77, .load = 400, .bucket = 6};
+	struct snic_balance_plan plan;
+	bool del = false;
+
+	for (unsigned i = 0; i < 16; i++) {
+		reta[i] = (uint16_t)(i % 4);
+		load[i] = i == 6 ? 500 : 100; /* the flow's frames, then pinned: not */
+	}
+	cr_assert_geq(step(b, load, &f, 1, reta, &plan), 0);
+	cr_assert_eq(npins(b), 1);
+	load[6] = 100;
+	/* 80 of a mean of 420 a queue: under the 105 that pins, above 52. */
+	f.load = 80;
+	cr_assert_geq(step(b, load, &f, 1, reta, &plan), 0);
+	cr_assert_eq(npins(b), 1, "unpinned at 80");
+	f.load = 30;
+	cr_assert_geq(step(b, load, &f, 1, reta, &plan), 0);
+	cr_assert_eq(npins(b), 0, "still pinned at 30");
+	for (unsigned i = 0; i < plan.npins; i++) {
+		if (plan.pins[i].key != 77)
+			continue;
+		cr_assert_eq(plan.pins[i].op, SNIC_PIN_DEL);
+		cr_assert_eq(plan.pins[i].queue, reta[6], "back to its bucket's queue");
+		del = true;
+	}
+	cr_assert(del);
+	snic_balance_free(b);
+}
+
+/*
+ * An elephant pinned on queue 0 while its bucket went to queue 1: when it
+ * turns light, unpinning moves it, which counts against the pinned flows
+ * moved per window; with none allowed it stays pinned.
+ */
+static struct snic_balance *pin_away(unsigned pin_moves, uint16_t *reta,
+				     struct snic_balance_plan *plan)
+{
+	struct snic_balance_conf c;
+	struct snic_balance *b;
+	uint64_t load[4] = {500, 100, 100, 100}; /* bucket 0 holds the flow */
+	struct snic_balance_flow f = {.key = 5, .load = 400, .bucket = 0};
+	const struct snic_balance_pin *p;
+	unsigned n;
+
+	snic_balance_conf_default(&c, SNIC_BAL_SNIC, 2, 4);
+	c.max_moves = 2; /* both in the first step: the RETA then stays */
+	c.max_pin_moves = (uint16_t)pin_moves;
+	b = mk(&c);
+	cr_assert_geq(step(b, load, &f, 1, reta, plan), 0);
+	p = snic_balance_pins(b, &n);
+	cr_assert_eq(n, 1);
+	cr_assert_eq(p[0].queue, 0);
+	cr_assert_eq(reta[0], 1, "the set-up wants bucket 0 moved away from its pin");
+	load[0] = 100;
+	f.load = 10;
+	cr_assert_geq(step(b, load, &f, 1, reta, plan), 0);
+	return b;
+}
+
+Test(balance, snic_unpins_away_from_home_under_the_cap)
+{
+	uint16_t reta[4] = {0, 1, 0, 1};
+	struct snic_balance_plan plan;
+	struct snic_balance *b = pin_away(0, reta, &plan);
+
+	cr_assert_eq(npins(b), 1, "unpinned without a pin move left");
+	snic_balance_free(b);
+	memcpy(reta, (uint16_t[]){0, 1, 0, 1}, sizeof(reta));
+	b = pin_away(1, reta, &plan);
+	cr_assert_eq(npins(b), 0);
+	cr_assert_eq(plan.npins, 1);
+	cr_assert_eq(plan.pins[0].op, SNIC_PIN_DEL);
+	cr_assert_eq(plan.pins[0].from, 0);
+	cr_assert_eq(plan.pins[0].queue, 1);
+	snic_balance_free(b);
+}
+
 /* --- The rule of a pin ------------------------------------------------------------- */
 
 Test(balance, pin_rule_matches_its_flow_only)
@@ -491,6 +575,283 @@ Test(balance, pin_rule_matches_its_flow_only)
 	len = snic_craft_frame(&c, buf, sizeof(buf));
 	snic_parse(buf, (uint32_t)len, &pkt);
 	cr_assert_not(snic_flow_match(&r, &pkt));
+}
+
+/* --- The flows of a period ---------------------------------------------------------- */
+
+static struct snic_balance_track *mk_track(unsigned max_flows, unsigned topk)
+{
+	struct snic_balance_track *t = NULL;
+	struct snic_err err = {0};
+
+	cr_assert_eq(snic_balance_track_new(max_flows, topk, &t, &err), 0, "%s", err.msg);
+	return t;
+}
+
+static uint64_t rnd_key(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+static struct snic_balance_tuple tuple_n(unsigned n)
+{
+	struct snic_balance_tuple t = {
+		.ip_ver = 4, .l4_proto = 17, .sport = (uint16_t)n, .dport = 80};
+
+	memcpy(t.ip_src, (uint8_t[]){10, 0, 0, 1}, 4);
+	memcpy(t.ip_dst, (uint8_t[]){10, 0, 0, 2}, 4);
+	return t;
+}
+
+/* Count a frame of flow @key, giving its tuple when asked. */
+static void track_frame(struct snic_balance_track *t, uint64_t key, unsigned bucket, unsigned queue)
+{
+	struct snic_balance_tuple tp = tuple_n((unsigned)key);
+
+	if (snic_balance_track_add(t, key, bucket, queue, 1))
+		snic_balance_track_tuple(t, key, &tp);
+}
+
+Test(balance, track_checks_its_sizes)
+{
+	struct snic_balance_track *t;
+	struct snic_err err = {0};
+
+	cr_assert_eq(snic_balance_track_new(0, 4, &t, &err), -EINVAL);
+	cr_assert_eq(snic_balance_track_new(16, 0, &t, &err), -EINVAL);
+	cr_assert_eq(snic_balance_track_new(16, SNIC_BALANCE_TOP_MAX + 1, &t, &err), -EINVAL);
+	cr_assert_null(t);
+}
+
+/*
+ * Flow k (1..40) sends k frames, interleaved as frames arrive: the list
+ * of 5 holds flows 40..36, heaviest first, with their counts, buckets and
+ * tuples, whatever the order; a listed flow's tuple is not asked again.
+ */
+Test(balance, track_lists_the_heaviest_exactly)
+{
+	struct snic_balance_track *t = mk_track(1024, 5);
+	struct snic_balance_flow out[8];
+	unsigned asked[41] = {0}, n;
+
+	for (unsigned round = 1; round <= 40; round++) {
+		for (unsigned k = round; k <= 40; k++) {
+			/* flows round..40, one frame each, up and down by turns */
+			uint64_t key = round % 2 ? k : 40 - k + round;
+
+			if (snic_balance_track_add(t, key, (unsigned)key % 16, 0, 1)) {
+				struct snic_balance_tuple tp = tuple_n((unsigned)key);
+
+				asked[key]++;
+				snic_balance_track_tuple(t, key, &tp);
+			}
+		}
+	}
+	n = snic_balance_track_flows(t, NULL, 0, out, 8);
+	cr_assert_eq(n, 5);
+	for (unsigned i = 0; i < 5; i++) {
+		cr_assert_eq(out[i].key, 40 - i);
+		cr_assert_eq(out[i].load, 40 - i);
+		cr_assert_eq(out[i].bucket, (40 - i) % 16);
+		cr_assert_eq(out[i].tuple.sport, 40 - i);
+	}
+	for (unsigned k = 36; k <= 40; k++)
+		cr_assert_geq(asked[k], 1, "flow %u never asked for", k);
+	cr_assert_eq(snic_balance_track_add(t, 40, 0, 0, 1), 0, "asked again while listed");
+	snic_balance_track_free(t);
+}
+
+/*
+ * A moved flow sent in the period before and its queue changed; a flow
+ * back after a silent period, or on the same queue, did not move.
+ */
+Test(balance, track_counts_moved_flows_and_their_frames)
+{
+	struct snic_balance_track *t = mk_track(64, 4);
+	struct snic_balance_track_sum s;
+
+	track_frame(t, 1, 3, 0); /* period 1: flows 1, 2, 3 */
+	track_frame(t, 2, 4, 0);
+	track_frame(t, 3, 5, 1);
+	snic_balance_track_next(t, &s);
+	cr_assert_eq(s.flows, 3);
+	cr_assert_eq(s.frames, 3);
+	cr_assert_eq(s.moved, 0);
+	for (int i = 0; i < 5; i++)
+		track_frame(t, 1, 3, 2); /* period 2: flow 1 moved, 5 frames */
+	track_frame(t, 3, 5, 1);	 /* flow 3 stayed */
+	snic_balance_track_next(t, &s);
+	cr_assert_eq(s.moved, 1);
+	cr_assert_eq(s.moved_frames, 5);
+	track_frame(t, 2, 4, 3); /* period 3: flow 2 silent in period 2 */
+	track_frame(t, 1, 3, 2);
+	snic_balance_track_next(t, &s);
+	cr_assert_eq(s.moved, 0);
+	cr_assert_eq(s.frames, 2);
+	snic_balance_track_free(t);
+}
+
+/* Pinned flows are listed with the pin's bucket and tuple, once; a pin
+ * that sent nothing is not. */
+Test(balance, track_lists_every_pinned_flow_that_sent)
+{
+	struct snic_balance_track *t = mk_track(64, 2);
+	struct snic_balance_pin pins[3] = {
+		{.key = 7, .bucket = 9}, {.key = 8, .bucket = 10}, {.key = 9, .bucket = 11}};
+	struct snic_balance_flow out[8];
+	unsigned n;
+
+	pins[0].tuple = tuple_n(700);
+	pins[1].tuple = tuple_n(800);
+	for (int i = 0; i < 10; i++) {
+		track_frame(t, 1, 1, 0); /* the two heaviest */
+		track_frame(t, 2, 2, 0);
+	}
+	for (int i = 0; i < 5; i++) /* pinned: no bucket from its frames */
+		snic_balance_track_add(t, 7, SNIC_BALANCE_NO_BUCKET, 3, 1);
+	snic_balance_track_add(t, 8, SNIC_BALANCE_NO_BUCKET, 3, 1);
+	track_frame(t, 2, 2, 0);
+	n = snic_balance_track_flows(t, pins, 3, out, 8);
+	cr_assert_eq(n, 4);
+	cr_assert_eq(out[0].key, 2);
+	cr_assert_eq(out[1].key, 1);
+	cr_assert_eq(out[2].key, 7);
+	cr_assert_eq(out[2].load, 5);
+	cr_assert_eq(out[2].bucket, 9);
+	cr_assert_eq(out[2].tuple.sport, 700);
+	cr_assert_eq(out[3].key, 8);
+	cr_assert_eq(out[3].bucket, 10);
+	/* A pinned flow among the heaviest is listed once, with the pin's bucket. */
+	pins[0].key = 1;
+	n = snic_balance_track_flows(t, pins, 3, out, 8);
+	cr_assert_eq(n, 3);
+	cr_assert_eq(out[1].key, 1);
+	cr_assert_eq(out[1].bucket, 9);
+	cr_assert_eq(snic_balance_track_flows(t, pins, 3, out, 1), 1, "room for one");
+	snic_balance_track_free(t);
+}
+
+/* A flow that can't be pinned is asked for once and never listed. */
+Test(balance, track_never_lists_a_flow_it_cant_pin)
+{
+	struct snic_balance_track *t = mk_track(64, 4);
+	struct snic_balance_tuple none = {0};
+	struct snic_balance_flow out[4];
+
+	cr_assert_eq(snic_balance_track_add(t, 5, 1, 0, 1), 1);
+	snic_balance_track_tuple(t, 5, &none);
+	for (int i = 0; i < 10; i++)
+		cr_assert_eq(snic_balance_track_add(t, 5, 1, 0, 1), 0);
+	cr_assert_eq(snic_balance_track_flows(t, NULL, 0, out, 4), 0);
+	snic_balance_track_free(t);
+}
+
+/*
+ * Eight flows fill a tracker of eight: a ninth is counted apart while the
+ * eight are live (this period or the last), and taken once they are not.
+ */
+Test(balance, track_is_bounded_and_forgets_dead_flows)
+{
+	struct snic_balance_track *t = mk_track(8, 4);
+	struct snic_balance_track_sum s;
+
+	for (uint64_t k = 1; k <= 8; k++)
+		track_frame(t, k, 0, 0);
+	track_frame(t, 9, 0, 0);
+	snic_balance_track_next(t, &s);
+	cr_assert_eq(s.flows, 8);
+	cr_assert_eq(s.untracked, 1);
+	track_frame(t, 9, 0, 0); /* the eight sent in the last period */
+	snic_balance_track_next(t, &s);
+	cr_assert_eq(s.untracked, 1);
+	for (uint64_t k = 9; k <= 16; k++)
+		track_frame(t, k, 0, 0);
+	snic_balance_track_next(t, &s);
+	cr_assert_eq(s.untracked, 0);
+	cr_assert_eq(s.flows, 8);
+	snic_balance_track_free(t);
+}
+
+/* Many flows through a small table: every frame is counted once,
+ * tracked or apart. */
+Test(balance, track_counts_every_frame_once)
+{
+	struct snic_balance_track *t = mk_track(100, 8);
+	struct snic_balance_track_sum s;
+	uint64_t seed = 7;
+
+	for (unsigned p = 0; p < 20; p++) {
+		for (unsigned i = 0; i < 5000; i++)
+			track_frame(t, 1 + rnd_key(&seed) % 400, 0, i % 4);
+		snic_balance_track_next(t, &s);
+		cr_assert_eq(s.frames + s.untracked, 5000);
+		cr_assert_leq(s.flows, 100);
+	}
+	snic_balance_track_free(t);
+}
+
+/* --- Tuples ------------------------------------------------------------------------ */
+
+static unsigned tuple_of_craft(const struct snic_craft *c, struct snic_balance_tuple *t)
+{
+	uint8_t buf[512];
+	struct snic_pkt pkt;
+	int len = snic_craft_frame(c, buf, sizeof(buf));
+
+	cr_assert_gt(len, 0);
+	snic_parse(buf, (uint32_t)len, &pkt);
+	return snic_balance_tuple_of(&pkt, t);
+}
+
+Test(balance, tuple_of_takes_what_a_rule_can_match)
+{
+	struct snic_craft c = {0};
+	struct snic_balance_tuple t;
+
+	c.outer.ip_ver = 6;
+	c.outer.ip_src[15] = 1;
+	c.outer.ip_dst[15] = 2;
+	c.outer.l4_proto = 6;
+	c.outer.sport = 1234;
+	c.outer.dport = 443;
+	cr_assert_eq(tuple_of_craft(&c, &t), 6);
+	cr_assert_eq(t.l4_proto, 6);
+	cr_assert_eq(t.sport, 1234);
+	cr_assert_eq(t.dport, 443);
+	cr_assert_eq(t.ip_dst[15], 2);
+	c.outer.ip_ver = 4;
+	c.outer.l4_proto = 1; /* ICMP: no ports */
+	cr_assert_eq(tuple_of_craft(&c, &t), 0);
+	c.outer.l4_proto = 17;
+	c.outer.frag_off = 0;
+	c.outer.more_frags = 1; /* a first fragment */
+	cr_assert_eq(tuple_of_craft(&c, &t), 0);
+	c.outer.more_frags = 0;
+	c.outer.dport = 0;
+	c.tunnel = SNIC_TUN_VXLAN; /* the outer tuple is the tunnel's */
+	c.inner.ip_ver = 4;
+	c.inner.l4_proto = 6;
+	cr_assert_eq(tuple_of_craft(&c, &t), 0);
+	cr_assert_eq(t.ip_ver, 0);
+}
+
+Test(balance, tuple_key_tells_tuples_apart)
+{
+	struct snic_balance_tuple a = tuple_n(1), b = tuple_n(1);
+
+	cr_assert_eq(snic_balance_tuple_key(&a), snic_balance_tuple_key(&b));
+	cr_assert_neq(snic_balance_tuple_key(&a), 0);
+	b.sport = 2;
+	cr_assert_neq(snic_balance_tuple_key(&a), snic_balance_tuple_key(&b));
+	b = a;
+	b.ip_dst[3] = 3;
+	cr_assert_neq(snic_balance_tuple_key(&a), snic_balance_tuple_key(&b));
+	b = a;
+	b.l4_proto = 6;
+	cr_assert_neq(snic_balance_tuple_key(&a), snic_balance_tuple_key(&b));
 }
 
 /* --- The property: nothing lost, nothing invented ---------------------------------- */

@@ -358,6 +358,16 @@ Test(config, durations)
 		 "t.yaml:2:19: balance: policy 'fair' is not one of static, rsspp, snic");
 }
 
+Test(config, balance_pins)
+{
+	load_ok("profile: generic\nbalance: {policy: snic}\n");
+	cr_assert_eq(cfg->balance_pins, 0, "no pins by default");
+	load_ok("profile: generic\nbalance: {policy: snic, pins: 16}\n");
+	cr_assert_eq(cfg->balance_pins, 16);
+	load_bad("profile: generic\nbalance: {pins: 1025}\n", "1025");
+	load_bad("profile: generic\nbalance: {pins: many}\n", "many");
+}
+
 Test(config, vport_names)
 {
 	char buf[16];

@@ -1051,6 +1051,37 @@ Test(ctl, rss_balance_moves_buckets_and_publishes)
 	pthread_mutex_unlock(&srv.lock);
 }
 
+/* --vport: the balancer measures vf0's queues and moves vf0's own RETA
+ * (the generic profile has one per pool); pins need snicd's sampler,
+ * which this stand-in lacks. */
+Test(ctl, rss_balance_of_a_vf)
+{
+	struct snic_rss_conf pf0, pf1, before, after;
+	unsigned pf = snic_nic_pf_vport(srv.d.nic);
+	struct snic_err err = {0};
+	struct run *r;
+	int n;
+
+	assert_ok(snic("rss set --vport vf0 --reta equal 4"));
+	r = snic("rss balance snic --vport vf0");
+	assert_ok(r);
+	cr_assert_not_null(strstr(r->out, "balance snic of vf0:"), "%s", r->out);
+	pf0 = rss_of(pf);
+	before = rss_of(0);
+	skew_buckets(0);
+	pthread_mutex_lock(&srv.lock);
+	n = snicd_balance_step(&srv.d, &err);
+	pthread_mutex_unlock(&srv.lock);
+	cr_assert_gt(n, 0, "step: %d %s", n, err.msg);
+	after = rss_of(0);
+	pf1 = rss_of(pf);
+	cr_assert_eq(reta_diff(&before, &after), (unsigned)n);
+	cr_assert_eq(reta_diff(&pf0, &pf1), 0, "the PF's RETA moved");
+	assert_fails(snic("rss balance snic --pins 4"), 2, "sampler");
+	assert_fails(snic("rss balance off --pins 4"), 2, "--pins");
+	assert_ok(snic("rss balance off"));
+}
+
 /* ---- apply ---- */
 
 static void write_file(const char *path, const char *text)
