@@ -29,14 +29,6 @@
 #define AN_BAL_TOPK	32	   /* heaviest flows offered to the balancer */
 #define AN_BAL_FLOWS	(1u << 20) /* flows the tracker holds */
 #define AN_RSSPP_MAX_MS 1000	   /* rsspp's longest period, as RSS++'s TIMER_MAX */
-#define AN_RULE_NONE	(-1)
-
-/* A pin's rule on the run's NIC. */
-struct an_pin_rule {
-	uint64_t key;
-	int id; /* AN_RULE_NONE when it has none */
-	unsigned slot;
-};
 
 struct an_bal {
 	uint8_t policy; /* enum snic_balance_policy */
@@ -53,10 +45,7 @@ struct an_bal {
 	struct snic_balance_track *track;
 	struct snic_balance_flow *flows; /* [AN_BAL_TOPK + max_pins] */
 	unsigned max_pins;
-	struct an_pin_rule *rule; /* [max_pins] */
-	unsigned nrules;
-	uint8_t *ours;		     /* [SNIC_CTR_MAX_RULES]: slots of pin rules */
-	struct snic_flow_info *info; /* [SNIC_CTR_MAX_RULES] scratch */
+	struct snic_pin_rules *pins; /* their rules on the run's NIC */
 	bool warned;		     /* a pin got no rule */
 	struct an_bal_total tot;
 };
@@ -117,11 +106,10 @@ static int bal_alloc(struct an_bal *a)
 		return 0;
 	if (snic_balance_track_new(AN_BAL_FLOWS, a->max_pins ? AN_BAL_TOPK : 1, &a->track, &err))
 		return -ENOMEM;
+	if (snic_pin_rules_new(a->max_pins, (uint16_t)a->vport, &a->pins, &err))
+		return -ENOMEM;
 	a->flows = calloc(AN_BAL_TOPK + a->max_pins, sizeof(*a->flows));
-	a->rule = calloc(a->max_pins ? a->max_pins : 1, sizeof(*a->rule));
-	a->ours = calloc(SNIC_CTR_MAX_RULES, sizeof(*a->ours));
-	a->info = calloc(SNIC_CTR_MAX_RULES, sizeof(*a->info));
-	return a->flows && a->rule && a->ours && a->info ? 0 : -ENOMEM;
+	return a->flows ? 0 : -ENOMEM;
 }
 
 int an_bal_new(struct an_run *r, uint8_t policy, uint64_t period_ns, unsigned pins, bool json,
@@ -159,10 +147,8 @@ void an_bal_free(struct an_bal *a)
 		return;
 	snic_balance_free(a->b);
 	snic_balance_track_free(a->track);
+	snic_pin_rules_free(a->pins);
 	free(a->flows);
-	free(a->rule);
-	free(a->ours);
-	free(a->info);
 	free(a->load);
 	free(a->rss);
 	free(a);
@@ -181,9 +167,7 @@ const struct an_bal_total *an_bal_total(const struct an_bal *a)
 static int copy_bucket(const struct an_bal *a, const struct snic_dest *d)
 {
 	if (d->flags & SNIC_DEST_RULE)
-		return d->rule < SNIC_CTR_MAX_RULES && a->ours[d->rule]
-			       ? (int)SNIC_BALANCE_NO_BUCKET
-			       : -1;
+		return snic_pin_rules_ours(a->pins, d->rule) ? (int)SNIC_BALANCE_NO_BUCKET : -1;
 	if (d->flags & SNIC_DEST_STEERED)
 		return -1;
 	return (int)snic_reta_index(a->rss, d->hash);
@@ -214,65 +198,7 @@ void an_bal_account(struct an_bal *a, const struct snic_frame *fr, const uint64_
 	}
 }
 
-/* ---- pins as flow rules ---- */
-
-static struct an_pin_rule *rule_of(struct an_bal *a, uint64_t key)
-{
-	for (unsigned i = 0; i < a->nrules; i++)
-		if (a->rule[i].key == key)
-			return &a->rule[i];
-	return NULL;
-}
-
-static void rule_drop(struct an_bal *a, struct an_run *r, struct an_pin_rule *pr)
-{
-	if (pr->id != AN_RULE_NONE) {
-		snic_flow_destroy(r->nic, (unsigned)pr->id, NULL);
-		a->ours[pr->slot] = 0;
-		pr->id = AN_RULE_NONE;
-	}
-}
-
-/* The rule that pins @p to its queue; its slot marks the pin's frames. */
-static int rule_make(struct an_bal *a, struct an_run *r, const struct snic_balance_pin *p,
-		     struct an_pin_rule *pr, struct snic_err *err)
-{
-	struct snic_flow_rule rule;
-	int id, n;
-
-	if (snic_balance_pin_rule(p, (uint16_t)a->vport, SNIC_BALANCE_PIN_PRIORITY, &rule))
-		return 0; /* no tuple: never listed, never pinned */
-	id = snic_flow_create(r->nic, &rule, err);
-	if (id < 0)
-		return id;
-	n = snic_flow_list(r->nic, a->info, SNIC_CTR_MAX_RULES);
-	for (int i = 0; i < n && i < SNIC_CTR_MAX_RULES; i++) {
-		if (a->info[i].id == (uint32_t)id) {
-			pr->slot = a->info[i].slot;
-			a->ours[pr->slot] = 1;
-		}
-	}
-	pr->id = id;
-	return 0;
-}
-
-static int pin_apply(struct an_bal *a, struct an_run *r, const struct snic_balance_pin *p,
-		     struct snic_err *err)
-{
-	struct an_pin_rule *pr = rule_of(a, p->key);
-
-	if (!pr) {
-		if (p->op == SNIC_PIN_DEL || a->nrules == a->max_pins)
-			return 0;
-		pr = &a->rule[a->nrules++];
-		*pr = (struct an_pin_rule){.key = p->key, .id = AN_RULE_NONE};
-	}
-	rule_drop(a, r, pr);
-	if (p->op != SNIC_PIN_DEL)
-		return rule_make(a, r, p, pr, err);
-	*pr = a->rule[--a->nrules];
-	return 0;
-}
+/* ---- the RETA and the pins on the run's NIC ---- */
 
 /* Program the RETA the step left in a->rss and the pin changes of @plan,
  * and commit them for the run. */
@@ -287,7 +213,7 @@ static int program(struct an_bal *a, struct an_run *r, const struct snic_balance
 	for (unsigned i = 0; !rc && i < plan->npins; i++) {
 		struct snic_err perr = {0};
 
-		if (pin_apply(a, r, &plan->pins[i], &perr) && !a->warned) {
+		if (snic_pin_rules_apply(a->pins, r->nic, &plan->pins[i], &perr) && !a->warned) {
 			fprintf(stderr, "snic analyze: --balance: a pin gets no rule: %s\n",
 				perr.msg);
 			a->warned = true;

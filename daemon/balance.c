@@ -24,14 +24,6 @@
 #define SBAL_TOPK  32	      /* heaviest flows offered to the balancer */
 #define SBAL_FLOWS (1u << 16) /* flows the tracker holds */
 #define SBAL_DESTS 256	      /* destinations of a sample: a copy per pool at most */
-#define RULE_NONE  (-1)
-
-/* A pin's rule on the NIC. */
-struct sbal_rule {
-	uint64_t key;
-	int id; /* RULE_NONE: none */
-	struct snic_flow_rule rule;
-};
 
 struct sbal {
 	struct snicd *d;
@@ -49,12 +41,9 @@ struct sbal {
 	unsigned max_pins;
 	struct snic_balance_track *track;
 	struct snic_balance_flow *flows; /* [SBAL_TOPK + max_pins] */
-	struct sbal_rule *rule;		 /* [max_pins] */
-	unsigned nrules;
-	struct snic_flow_info *info; /* [SNIC_CTR_MAX_RULES] scratch */
-	uint8_t ours[SNIC_CTR_MAX_RULES];
-	const struct snic_cfg *cfg; /* the running snapshot, while samples are read */
-	struct snic_ctr *scratch;   /* what the samples' model run counts */
+	struct snic_pin_rules *pins;	 /* their rules on the NIC */
+	const struct snic_cfg *cfg;	 /* the running snapshot, while samples are read */
+	struct snic_ctr *scratch;	 /* what the samples' model run counts */
 	struct snic_dest dests[SBAL_DESTS];
 	/* what `snic stats` and `snic top` show */
 	uint64_t steps, moves_total, pin_changes_total, sampled;
@@ -89,9 +78,8 @@ static void sbal_free(struct sbal *s)
 	snic_ctr_free(s->prev);
 	snic_ctr_free(s->cur);
 	snic_ctr_free(s->scratch);
+	snic_pin_rules_free(s->pins);
 	free(s->flows);
-	free(s->rule);
-	free(s->info);
 	free(s);
 }
 
@@ -151,12 +139,12 @@ static int sbal_pins_alloc(struct sbal *s, struct snicd *d, struct snic_err *err
 	rc = snic_balance_track_new(SBAL_FLOWS, SBAL_TOPK, &s->track, err);
 	if (!rc)
 		rc = snic_ctr_new(snic_nic_profile(snicd_nic(d)), &s->scratch, err);
+	if (!rc)
+		rc = snic_pin_rules_new(s->max_pins, (uint16_t)s->vport, &s->pins, err);
 	if (rc)
 		return rc;
 	s->flows = calloc(SBAL_TOPK + s->max_pins, sizeof(*s->flows));
-	s->rule = calloc(s->max_pins, sizeof(*s->rule));
-	s->info = calloc(SNIC_CTR_MAX_RULES, sizeof(*s->info));
-	if (!s->flows || !s->rule || !s->info)
+	if (!s->flows)
 		return snic_errf(err, -ENOMEM, "out of memory");
 	return 0;
 }
@@ -188,101 +176,13 @@ static int sbal_conf(struct sbal *s, struct snicd *d, const struct snicd_balance
 	return rc ? rc : sbal_pins_alloc(s, d, err);
 }
 
-/* ---- pins as flow rules ---- */
-
-static bool rule_same(const struct snic_flow_rule *a, const struct snic_flow_rule *b)
-{
-	return a->vport == b->vport && a->match == b->match && a->priority == b->priority &&
-	       a->action == b->action && a->ip_ver == b->ip_ver && a->l4_proto == b->l4_proto &&
-	       a->sport == b->sport && a->dport == b->dport &&
-	       !memcmp(a->ip_src, b->ip_src, sizeof(a->ip_src)) &&
-	       !memcmp(a->ip_dst, b->ip_dst, sizeof(a->ip_dst));
-}
-
-/* The slot of rule @r if it is still on the NIC as it was made (a config
- * applied since may have replaced every rule); else -1. */
-static int rule_slot(struct sbal *s, struct snic_nic *nic, const struct sbal_rule *r)
-{
-	int n = snic_flow_list(nic, s->info, SNIC_CTR_MAX_RULES);
-
-	for (int i = 0; i < n && i < SNIC_CTR_MAX_RULES; i++)
-		if (s->info[i].id == (uint32_t)r->id && rule_same(&s->info[i].rule, &r->rule))
-			return (int)s->info[i].slot;
-	return -1;
-}
-
-static void rule_drop(struct sbal *s, struct snic_nic *nic, struct sbal_rule *r)
-{
-	int slot = r->id == RULE_NONE ? -1 : rule_slot(s, nic, r);
-
-	if (slot >= 0) {
-		snic_flow_destroy(nic, (unsigned)r->id, NULL);
-		s->ours[slot] = 0;
-	}
-	r->id = RULE_NONE;
-}
-
-static int rule_make(struct sbal *s, struct snic_nic *nic, const struct snic_balance_pin *p,
-		     struct sbal_rule *r, struct snic_err *err)
-{
-	int id, slot;
-
-	if (snic_balance_pin_rule(p, (uint16_t)s->vport, SNIC_BALANCE_PIN_PRIORITY, &r->rule))
-		return 0;
-	id = snic_flow_create(nic, &r->rule, err);
-	if (id < 0)
-		return id;
-	r->id = id;
-	slot = rule_slot(s, nic, r);
-	if (slot >= 0)
-		s->ours[slot] = 1;
-	return 0;
-}
-
-static struct sbal_rule *rule_of(struct sbal *s, uint64_t key)
-{
-	for (unsigned i = 0; i < s->nrules; i++)
-		if (s->rule[i].key == key)
-			return &s->rule[i];
-	return NULL;
-}
-
-static int pin_apply(struct sbal *s, struct snic_nic *nic, const struct snic_balance_pin *p,
-		     struct snic_err *err)
-{
-	struct sbal_rule *r = rule_of(s, p->key);
-
-	if (!r) {
-		if (p->op == SNIC_PIN_DEL || s->nrules == s->max_pins)
-			return 0;
-		r = &s->rule[s->nrules++];
-		*r = (struct sbal_rule){.key = p->key, .id = RULE_NONE};
-	}
-	rule_drop(s, nic, r);
-	if (p->op != SNIC_PIN_DEL)
-		return rule_make(s, nic, p, r, err);
-	*r = s->rule[--s->nrules];
-	return 0;
-}
-
-/* Remove every pin rule; returns whether there was one. */
-static bool rules_drop_all(struct sbal *s, struct snic_nic *nic)
-{
-	bool any = s->nrules > 0;
-
-	for (unsigned i = 0; i < s->nrules; i++)
-		rule_drop(s, nic, &s->rule[i]);
-	s->nrules = 0;
-	return any;
-}
-
 /* ---- turning it on and off ---- */
 
 int snicd_balance_off(struct snicd *d, struct snic_err *err)
 {
 	int rc = 0;
 
-	if (bal && rules_drop_all(bal, snicd_nic(d)))
+	if (bal && bal->pins && snic_pin_rules_clear(bal->pins, snicd_nic(d)))
 		rc = snicd_publish(d, err);
 	snicd_balance_free();
 	return rc;
@@ -358,9 +258,7 @@ static void sbal_measure(struct sbal *s, struct snicd *d)
 static int copy_bucket(const struct sbal *s, const struct snic_dest *d)
 {
 	if (d->flags & SNIC_DEST_RULE)
-		return d->rule < SNIC_CTR_MAX_RULES && s->ours[d->rule]
-			       ? (int)SNIC_BALANCE_NO_BUCKET
-			       : -1;
+		return snic_pin_rules_ours(s->pins, d->rule) ? (int)SNIC_BALANCE_NO_BUCKET : -1;
 	if (d->flags & SNIC_DEST_STEERED)
 		return -1;
 	return (int)snic_reta_index(&s->rss, d->hash);
@@ -430,7 +328,7 @@ static int sbal_program(struct sbal *s, struct snicd *d, const struct snic_balan
 	/* A pin whose rule can't be made (rule slots full) leaves its flow
 	 * where its bucket sends it. */
 	for (unsigned i = 0; !rc && i < plan->npins; i++)
-		pin_apply(s, nic, &plan->pins[i], NULL);
+		snic_pin_rules_apply(s->pins, nic, &plan->pins[i], NULL);
 	return rc ? rc : snicd_publish(d, err);
 }
 

@@ -11,9 +11,10 @@
  * DPDK side of snicd, registers it): each sample goes through the running
  * snapshot to learn the vport, queue and RETA bucket the model gives it,
  * and feeds a struct snic_balance_track. A pin is a flow rule on the vport
- * (snic_flow_create at SNIC_BALANCE_PIN_PRIORITY), added, moved or removed
- * with the RETA in one published change; `snic flow list` shows it. Pins
- * are removed when the balancer stops or drops them.
+ * at SNIC_BALANCE_PIN_PRIORITY (struct snic_pin_rules), added, moved or
+ * removed with the RETA in one published change; `snic flow list` shows
+ * it. Pins are removed when the balancer stops or drops them, unless a
+ * configuration applied since has replaced the rules.
  *
  * One balancer per process, off until snicd_balance_on() turns it on.
  * Control thread only.

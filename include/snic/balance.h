@@ -27,6 +27,7 @@
 #ifndef SNIC_BALANCE_H
 #define SNIC_BALANCE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "snic/err.h"
@@ -185,6 +186,63 @@ double snic_balance_imbalance(const uint64_t *load, const uint32_t *weight, unsi
 /* The priority of the rules that pin flows: after every rule of a lower
  * number, so that a user's rule on the same flow wins. */
 #define SNIC_BALANCE_PIN_PRIORITY 0x7fff0000u
+
+/*
+ * A balancer's pins as flow rules on a NIC (lib/balance_pin.c): the pin
+ * changes of its plans, applied in order, each pinned flow getting the
+ * exact rule of snic_balance_pin_rule() on one vport at
+ * SNIC_BALANCE_PIN_PRIORITY. It holds at most max_pins flows, each with
+ * the rule it made for it, if any.
+ *
+ * A rule is destroyed only while the NIC still holds it as it was made:
+ * the same id with the same match, queue and priority. Rules that took
+ * the place of all the NIC's rules meanwhile (a configuration applied, a
+ * change of VFs), even under the same ids, are left alone.
+ *
+ * Changes are made on the NIC only; the caller commits or publishes them.
+ * The thread that owns the NIC, as for every snic_flow_*() call.
+ */
+struct snic_pin_rules;
+
+struct snic_nic;
+
+/* Rules for up to @max_pins flows (0: every pin is ignored) on @vport.
+ * Returns 0 or -ENOMEM with @err filled. */
+int snic_pin_rules_new(unsigned max_pins, uint16_t vport, struct snic_pin_rules **out,
+		       struct snic_err *err);
+
+/* Free it; the rules it made stay on the NIC (snic_pin_rules_clear()
+ * removes them). */
+void snic_pin_rules_free(struct snic_pin_rules *pr);
+
+/*
+ * Apply one pin change of a plan to @nic. SNIC_PIN_ADD or SNIC_PIN_MOVE:
+ * the flow's rule, if it has one, is destroyed and a rule to p->queue is
+ * created (the flow's new rule id); a flow not held yet takes a place, and
+ * when all max_pins are taken the change is ignored (0, no rule).
+ * SNIC_PIN_DEL: the flow's rule is destroyed and its place freed; nothing
+ * happens for a flow not held. A pin whose tuple is not known (ip_ver 0)
+ * holds its place with no rule. Returns 0, or the -errno of
+ * snic_flow_create() (-ENOSPC: the NIC's rule slots are full) with @err
+ * filled: the flow then holds its place with no rule, its frames go where
+ * its bucket sends them, and its next change tries again.
+ */
+int snic_pin_rules_apply(struct snic_pin_rules *pr, struct snic_nic *nic,
+			 const struct snic_balance_pin *p, struct snic_err *err);
+
+/* Destroy every rule it made that @nic still holds as made, and forget
+ * every flow. Returns whether it held any. */
+bool snic_pin_rules_clear(struct snic_pin_rules *pr, struct snic_nic *nic);
+
+/* The id of the rule it made for flow @key, -ENOENT when it holds the
+ * flow with no rule or not at all. */
+int snic_pin_rules_id(const struct snic_pin_rules *pr, uint64_t key);
+
+/* Whether rule slot @slot (struct snic_flow_info.slot, the rule of a
+ * struct snic_dest) held one of its rules after its last apply or clear:
+ * a frame that rule chose belongs to a pinned flow. Any @slot; false out
+ * of range. */
+bool snic_pin_rules_ours(const struct snic_pin_rules *pr, unsigned slot);
 
 struct snic_pkt;
 

@@ -3,9 +3,11 @@
  * The RSS balancer (snic_balance): names and checks, the imbalance
  * measure, each policy on constructed loads with known best answers
  * (rsspp's greedy, threshold, skip and period; snic's pins, caps, weights
- * and elephants), the exact rule of a pin, and a property test: whatever
- * the loads, no policy loses a bucket, names a queue that does not exist,
- * breaks its caps or tells of pins it does not hold.
+ * and elephants), the exact rule of a pin, pins as rules on a NIC (added,
+ * moved, deleted, cleared, capped, and rules replaced under them left
+ * alone), and a property test: whatever the loads, no policy loses a
+ * bucket, names a queue that does not exist, breaks its caps or tells of
+ * pins it does not hold.
  */
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -15,8 +17,12 @@
 
 #include "snic/balance.h"
 #include "snic/craft.h"
+#include "snic/ctr.h"
+#include "snic/dp.h"
 #include "snic/flow.h"
+#include "snic/nic.h"
 #include "snic/parse.h"
+#include "snic/profile.h"
 
 #define QMAX 16
 
@@ -852,6 +858,311 @@ Test(balance, tuple_key_tells_tuples_apart)
 	b = a;
 	b.l4_proto = 6;
 	cr_assert_neq(snic_balance_tuple_key(&a), snic_balance_tuple_key(&b));
+}
+
+/* --- Pins as flow rules on a NIC ---------------------------------------------------- */
+
+static const uint8_t PIN_PF_MAC[6] = {0x02, 0, 0, 0, 0, 0xfe};
+
+/* An 82599 with no VFs: the PF is vport 0, with queues enough to pin to. */
+static struct snic_nic *pin_nic(void)
+{
+	struct snic_nic *nic = NULL;
+	struct snic_err err = {0};
+
+	cr_assert_eq(snic_nic_new(snic_profile_find("ixgbe-82599"), PIN_PF_MAC, &nic, &err), 0,
+		     "%s", err.msg);
+	cr_assert_eq(snic_nic_pf_vport(nic), 0);
+	cr_assert_geq(snic_nic_vport_queues(nic, 0), 4);
+	return nic;
+}
+
+static struct snic_pin_rules *mk_pin_rules(unsigned max_pins)
+{
+	struct snic_pin_rules *pr = NULL;
+	struct snic_err err = {0};
+
+	cr_assert_eq(snic_pin_rules_new(max_pins, 0, &pr, &err), 0, "%s", err.msg);
+	return pr;
+}
+
+/* Change @op of flow @n (key n, tuple_n(n)) to @queue. */
+static int pin_op(struct snic_pin_rules *pr, struct snic_nic *nic, unsigned n, uint8_t op,
+		  uint16_t queue)
+{
+	struct snic_balance_pin p = {.key = n, .op = op, .queue = queue, .tuple = tuple_n(n)};
+	struct snic_err err = {0};
+
+	return snic_pin_rules_apply(pr, nic, &p, &err);
+}
+
+/* A user's rule on the PF: UDP to port @dport goes to queue 1, before any pin. */
+static int user_rule(struct snic_nic *nic, uint16_t dport)
+{
+	struct snic_flow_rule r = {.vport = 0, .queue = 1, .priority = 10};
+	struct snic_err err = {0};
+	int id;
+
+	r.match = SNIC_FM_L4_PROTO | SNIC_FM_DPORT;
+	r.l4_proto = 17;
+	r.dport = dport;
+	r.dport_mask = 0xffff;
+	id = snic_flow_create(nic, &r, &err);
+	cr_assert_geq(id, 0, "%s", err.msg);
+	return id;
+}
+
+/* Rule @id as the NIC lists it; false when it has none. */
+static bool rule_by_id(const struct snic_nic *nic, int id, struct snic_flow_info *out)
+{
+	static struct snic_flow_info info[SNIC_CTR_MAX_RULES];
+	int n = snic_flow_list(nic, info, SNIC_CTR_MAX_RULES);
+
+	cr_assert_geq(n, 0);
+	for (int i = 0; i < n; i++) {
+		if (id >= 0 && info[i].id == (uint32_t)id) {
+			*out = info[i];
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The pin rule of flow @n: held, on the NIC, its exact rule to @queue. */
+static struct snic_flow_info pinned_rule(const struct snic_pin_rules *pr,
+					 const struct snic_nic *nic, unsigned n, uint16_t queue)
+{
+	struct snic_balance_tuple t = tuple_n(n);
+	int id = snic_pin_rules_id(pr, n);
+	struct snic_flow_info f;
+
+	cr_assert_geq(id, 0, "flow %u has no rule", n);
+	cr_assert(rule_by_id(nic, id, &f), "rule %d of flow %u is not on the NIC", id, n);
+	cr_assert_eq(f.rule.vport, 0);
+	cr_assert_eq(f.rule.queue, queue);
+	cr_assert_eq(f.rule.action, SNIC_ACT_QUEUE);
+	cr_assert_eq(f.rule.priority, SNIC_BALANCE_PIN_PRIORITY);
+	cr_assert_eq(f.rule.sport, t.sport);
+	cr_assert_eq(f.rule.dport, t.dport);
+	cr_assert_arr_eq(f.rule.ip_src, t.ip_src, 4);
+	cr_assert_arr_eq(f.rule.ip_dst, t.ip_dst, 4);
+	cr_assert(snic_pin_rules_ours(pr, f.slot));
+	return f;
+}
+
+/* One frame of flow @n to the PF through the committed NIC: its one copy. */
+static struct snic_dest rx_flow(struct snic_nic *nic, unsigned n)
+{
+	struct snic_balance_tuple t = tuple_n(n);
+	struct snic_craft c = {0};
+	struct snic_err err = {0};
+	struct snic_cfg *cfg = NULL;
+	struct snic_ctr *ctr = NULL;
+	struct snic_dest d[8];
+	uint8_t buf[256];
+	int len;
+
+	memcpy(c.outer.dmac, PIN_PF_MAC, 6);
+	c.outer.smac[0] = 2;
+	c.outer.ip_ver = 4;
+	memcpy(c.outer.ip_src, t.ip_src, 4);
+	memcpy(c.outer.ip_dst, t.ip_dst, 4);
+	c.outer.l4_proto = t.l4_proto;
+	c.outer.sport = t.sport;
+	c.outer.dport = t.dport;
+	len = snic_craft_frame(&c, buf, sizeof(buf));
+	cr_assert_gt(len, 0);
+	cr_assert_eq(snic_nic_commit(nic, &cfg, &err), 0, "%s", err.msg);
+	cr_assert_eq(snic_ctr_new(snic_nic_profile(nic), &ctr, &err), 0, "%s", err.msg);
+	cr_assert_eq(snic_rx(cfg, ctr, &(struct snic_frame){buf, (uint32_t)len}, 1, d, 8), 1);
+	snic_ctr_free(ctr);
+	snic_cfg_free(cfg);
+	return d[0];
+}
+
+/*
+ * A pin added, moved and deleted: each time the NIC holds exactly the rule
+ * the pin asks for (the old one is destroyed), the frames of the flow go
+ * where it says and are known as a pin's by their rule slot, and a user's
+ * rule is never touched nor taken for a pin's.
+ */
+Test(balance, pin_rules_add_move_del)
+{
+	struct snic_nic *nic = pin_nic();
+	struct snic_pin_rules *pr = mk_pin_rules(4);
+	int user = user_rule(nic, 53), old;
+	struct snic_flow_info u, f, g;
+	struct snic_dest d;
+
+	cr_assert(rule_by_id(nic, user, &u));
+	cr_assert_eq(pin_op(pr, nic, 1, SNIC_PIN_ADD, 2), 0);
+	f = pinned_rule(pr, nic, 1, 2);
+	cr_assert_eq(snic_flow_list(nic, NULL, 0), 2);
+	cr_assert_not(snic_pin_rules_ours(pr, u.slot));
+	d = rx_flow(nic, 1);
+	cr_assert_eq(d.queue, 2);
+	cr_assert(d.flags & SNIC_DEST_RULE);
+	cr_assert(snic_pin_rules_ours(pr, d.rule));
+	d = rx_flow(nic, 2); /* not pinned */
+	cr_assert_not(d.flags & SNIC_DEST_RULE);
+
+	old = (int)f.id;
+	cr_assert_eq(pin_op(pr, nic, 1, SNIC_PIN_MOVE, 3), 0);
+	g = pinned_rule(pr, nic, 1, 3);
+	cr_assert_neq(g.id, f.id);
+	cr_assert_not(rule_by_id(nic, old, &f), "the moved pin's old rule is gone");
+	cr_assert_eq(snic_flow_list(nic, NULL, 0), 2);
+	if (g.slot != f.slot)
+		cr_assert_not(snic_pin_rules_ours(pr, f.slot));
+	cr_assert_eq(rx_flow(nic, 1).queue, 3);
+
+	cr_assert_eq(pin_op(pr, nic, 1, SNIC_PIN_DEL, 0), 0);
+	cr_assert_eq(snic_pin_rules_id(pr, 1), -ENOENT);
+	cr_assert_eq(snic_flow_list(nic, NULL, 0), 1);
+	cr_assert_not(snic_pin_rules_ours(pr, g.slot));
+	cr_assert_not(rx_flow(nic, 1).flags & SNIC_DEST_RULE);
+	cr_assert_eq(pin_op(pr, nic, 9, SNIC_PIN_DEL, 0), 0, "a flow not held");
+	cr_assert_eq(snic_flow_list(nic, NULL, 0), 1);
+	cr_assert(rule_by_id(nic, user, &f));
+	cr_assert_eq(f.rule.queue, u.rule.queue);
+	cr_assert_not(snic_pin_rules_ours(pr, SNIC_CTR_MAX_RULES));
+	snic_pin_rules_free(pr);
+	snic_nic_free(nic);
+}
+
+/* At most max_pins flows, a pin without a tuple holding its place without
+ * a rule; a freed place is taken again. */
+Test(balance, pin_rules_hold_max_pins_flows)
+{
+	struct snic_nic *nic = pin_nic();
+	struct snic_pin_rules *pr = mk_pin_rules(2), *none = mk_pin_rules(0);
+	struct snic_balance_pin nt = {.key = 7, .op = SNIC_PIN_ADD, .queue = 1};
+
+	cr_assert_eq(pin_op(pr, nic, 1, SNIC_PIN_ADD, 1), 0);
+	cr_assert_eq(pin_op(pr, nic, 2, SNIC_PIN_ADD, 2), 0);
+	cr_assert_eq(pin_op(pr, nic, 3, SNIC_PIN_ADD, 3), 0, "full: ignored");
+	cr_assert_eq(snic_pin_rules_id(pr, 3), -ENOENT);
+	cr_assert_eq(snic_flow_list(nic, NULL, 0), 2);
+	cr_assert_eq(pin_op(pr, nic, 1, SNIC_PIN_DEL, 0), 0);
+	cr_assert_eq(pin_op(pr, nic, 3, SNIC_PIN_ADD, 3), 0);
+	pinned_rule(pr, nic, 3, 3);
+	pinned_rule(pr, nic, 2, 2);
+
+	cr_assert_eq(pin_op(pr, nic, 2, SNIC_PIN_DEL, 0), 0);
+	cr_assert_eq(snic_pin_rules_apply(pr, nic, &nt, NULL), 0);
+	cr_assert_eq(snic_pin_rules_id(pr, 7), -ENOENT, "no tuple, no rule");
+	cr_assert_eq(snic_flow_list(nic, NULL, 0), 1);
+	cr_assert_eq(pin_op(pr, nic, 4, SNIC_PIN_ADD, 1), 0);
+	cr_assert_eq(snic_pin_rules_id(pr, 4), -ENOENT, "flow 7 holds the place");
+	nt.op = SNIC_PIN_DEL;
+	cr_assert_eq(snic_pin_rules_apply(pr, nic, &nt, NULL), 0);
+	cr_assert_eq(pin_op(pr, nic, 4, SNIC_PIN_ADD, 1), 0);
+	pinned_rule(pr, nic, 4, 1);
+	cr_assert_eq(snic_flow_list(nic, NULL, 0), 2);
+
+	cr_assert_eq(pin_op(none, nic, 5, SNIC_PIN_ADD, 1), 0);
+	cr_assert_eq(snic_pin_rules_id(none, 5), -ENOENT);
+	cr_assert_not(snic_pin_rules_clear(none, nic));
+	cr_assert_eq(snic_flow_list(nic, NULL, 0), 2);
+	snic_pin_rules_free(none);
+	snic_pin_rules_free(pr);
+	snic_nic_free(nic);
+}
+
+/* With every rule slot taken the pin gets no rule and says why; its next
+ * change, once a slot is free, makes it. */
+Test(balance, pin_rules_report_full_rule_slots)
+{
+	struct snic_nic *nic = pin_nic();
+	struct snic_pin_rules *pr = mk_pin_rules(4);
+	struct snic_balance_pin p = {.key = 1, .op = SNIC_PIN_ADD, .queue = 2, .tuple = tuple_n(1)};
+	struct snic_err err = {0};
+	int first = user_rule(nic, 1);
+
+	for (unsigned i = 1; i < SNIC_CTR_MAX_RULES; i++)
+		user_rule(nic, (uint16_t)(1 + i));
+	cr_assert_eq(snic_pin_rules_apply(pr, nic, &p, &err), -ENOSPC);
+	cr_assert_neq(err.msg[0], 0);
+	cr_assert_eq(snic_pin_rules_id(pr, 1), -ENOENT);
+	cr_assert_eq(snic_flow_destroy(nic, (unsigned)first, NULL), 0);
+	p.op = SNIC_PIN_MOVE;
+	p.queue = 3;
+	cr_assert_eq(snic_pin_rules_apply(pr, nic, &p, &err), 0);
+	pinned_rule(pr, nic, 1, 3);
+	cr_assert_eq(snic_flow_list(nic, NULL, 0), SNIC_CTR_MAX_RULES);
+	snic_pin_rules_free(pr);
+	snic_nic_free(nic);
+}
+
+/* Clearing removes the pins' rules and only those, once. */
+Test(balance, pin_rules_clear_removes_only_theirs)
+{
+	struct snic_nic *nic = pin_nic();
+	struct snic_pin_rules *pr = mk_pin_rules(4);
+	int user = user_rule(nic, 53);
+	struct snic_flow_info f[3], u;
+
+	for (unsigned n = 1; n <= 3; n++) {
+		cr_assert_eq(pin_op(pr, nic, n, SNIC_PIN_ADD, (uint16_t)n), 0);
+		f[n - 1] = pinned_rule(pr, nic, n, (uint16_t)n);
+	}
+	cr_assert_eq(snic_flow_list(nic, NULL, 0), 4);
+	cr_assert(snic_pin_rules_clear(pr, nic));
+	cr_assert_eq(snic_flow_list(nic, NULL, 0), 1);
+	cr_assert(rule_by_id(nic, user, &u));
+	for (unsigned n = 1; n <= 3; n++) {
+		cr_assert_eq(snic_pin_rules_id(pr, n), -ENOENT);
+		cr_assert_not(snic_pin_rules_ours(pr, f[n - 1].slot));
+	}
+	cr_assert_not(snic_pin_rules_clear(pr, nic), "nothing held any more");
+	cr_assert_eq(snic_flow_list(nic, NULL, 0), 1);
+	snic_pin_rules_free(pr);
+	snic_nic_free(nic);
+}
+
+/*
+ * The rules were all replaced under the pins: a NIC of a configuration
+ * applied since, whose own rule has the id of a pin's old rule (ids start
+ * again), or the same NIC after a change of VFs dropped every rule. The
+ * pins' changes and their clearing leave the new rules alone, and the
+ * slot of the user's rule is not taken for a pin's.
+ */
+Test(balance, pin_rules_leave_rules_that_replaced_theirs)
+{
+	struct snic_nic *nic = pin_nic(), *applied = pin_nic();
+	struct snic_pin_rules *pr = mk_pin_rules(4);
+	struct snic_flow_info old, u;
+	struct snic_err err = {0};
+	int user;
+
+	cr_assert_eq(pin_op(pr, nic, 1, SNIC_PIN_ADD, 2), 0);
+	cr_assert_eq(pin_op(pr, nic, 2, SNIC_PIN_ADD, 2), 0);
+	old = pinned_rule(pr, nic, 1, 2);
+	user = user_rule(applied, 53);
+	cr_assert_eq(user, (int)old.id, "the new NIC gives the old id again");
+	cr_assert(rule_by_id(applied, user, &u));
+	cr_assert_eq(u.slot, old.slot);
+
+	cr_assert_eq(pin_op(pr, applied, 1, SNIC_PIN_MOVE, 3), 0);
+	pinned_rule(pr, applied, 1, 3);
+	cr_assert_eq(snic_flow_list(applied, NULL, 0), 2, "the user's rule stays");
+	cr_assert(rule_by_id(applied, user, &u));
+	cr_assert_eq(u.rule.priority, 10);
+	cr_assert_not(snic_pin_rules_ours(pr, u.slot));
+	cr_assert(snic_pin_rules_clear(pr, applied));
+	cr_assert_eq(snic_flow_list(applied, NULL, 0), 1);
+	cr_assert(rule_by_id(applied, user, &u));
+
+	cr_assert_eq(pin_op(pr, nic, 3, SNIC_PIN_ADD, 1), 0);
+	cr_assert_eq(snic_nic_set_numvfs(nic, 1, &err), 0, "%s", err.msg);
+	cr_assert_eq(snic_flow_list(nic, NULL, 0), 0);
+	user = user_rule(nic, 53);
+	cr_assert(snic_pin_rules_clear(pr, nic));
+	cr_assert(rule_by_id(nic, user, &u));
+	cr_assert_eq(snic_flow_list(nic, NULL, 0), 1);
+	snic_pin_rules_free(pr);
+	snic_nic_free(applied);
+	snic_nic_free(nic);
 }
 
 /* --- The property: nothing lost, nothing invented ---------------------------------- */
