@@ -158,65 +158,66 @@ static inline uint16_t be16(const uint8_t *p)
 	return (uint16_t)(p[0] << 8 | p[1]);
 }
 
-static bool tunnel_port(uint16_t port)
+static inline bool tunnel_port(uint32_t port)
 {
-	return port == SNIC_PORT_VXLAN || port == SNIC_PORT_GENEVE || port == SNIC_PORT_GTPU;
+	return (port == SNIC_PORT_VXLAN) | (port == SNIC_PORT_GENEVE) | (port == SNIC_PORT_GTPU);
 }
 
-/* The ports of a TCP, UDP or SCTP header at @p, @avail bytes of IP payload. */
-static bool fast_l4(const uint8_t *p, uint32_t avail, uint8_t proto, uint16_t *sport,
-		    uint16_t *dport)
+/*
+ * Whether the TCP, UDP or SCTP header at @p, in @avail bytes of IP
+ * payload, is whole and names no tunnel port; its ports into *@sport and
+ * *@dport. The protocol is not branched on: on a mix of TCP and UDP such
+ * a branch is mispredicted every other frame.
+ */
+static inline bool fast_l4(const uint8_t *p, uint32_t avail, uint8_t proto, uint32_t *sport,
+			   uint32_t *dport)
 {
-	switch (proto) {
-	case 6:
-		if (avail < 20 || p[12] >> 4 < 5 || (uint32_t)(p[12] >> 4) * 4 > avail)
-			return false;
-		break;
-	case 17:
-		if (avail < 8 || be16(p + 4) < 8 || be16(p + 4) > avail)
-			return false;
-		break;
-	case 132:
-		if (avail < 12)
-			return false;
-		break;
-	default:
+	uint32_t tcp_len, udp_len;
+	bool ok;
+
+	if (avail < 8)
 		return false;
-	}
+	tcp_len = avail >= 20 ? (uint32_t)(p[12] >> 4) * 4 : 0;
+	udp_len = be16(p + 4);
+	ok = ((proto == 6) & (tcp_len >= 20) & (tcp_len <= avail)) |
+	     ((proto == 17) & (udp_len >= 8) & (udp_len <= avail)) |
+	     ((proto == 132) & (avail >= 12));
 	*sport = be16(p);
 	*dport = be16(p + 2);
-	return !tunnel_port(*sport) && !tunnel_port(*dport);
+	return ok & !(tunnel_port(*sport) | tunnel_port(*dport));
 }
 
-static bool fast_ip4(const uint8_t *ip, uint32_t room, uint64_t *k)
+static inline bool fast_ip4(const uint8_t *ip, uint32_t room, uint64_t *k)
 {
-	uint16_t tot, sport, dport;
+	uint32_t tot, sport, dport;
 
 	if (room < 20 || ip[0] != 0x45)
 		return false;
 	tot = be16(ip + 2);
-	if (tot < 20 || tot > room || (be16(ip + 6) & 0x3fff))
+	if ((tot < 20) | (tot > room) | ((be16(ip + 6) & 0x3fff) != 0))
 		return false;
 	if (!fast_l4(ip + 20, tot - 20u, ip[9], &sport, &dport))
 		return false;
-	*k = key_ip4(*k, ip + 12, ip + 16, meta_of(SNIC_L3_IPV4, ip[9], 1, sport, dport));
+	*k = key_ip4(*k, ip + 12, ip + 16,
+		     meta_of(SNIC_L3_IPV4, ip[9], 1, (uint16_t)sport, (uint16_t)dport));
 	return true;
 }
 
-static bool fast_ip6(const uint8_t *ip, uint32_t room, uint64_t *k)
+static inline bool fast_ip6(const uint8_t *ip, uint32_t room, uint64_t *k)
 {
-	uint16_t plen, sport, dport;
+	uint32_t plen, sport, dport;
 
 	if (room < 40 || ip[0] >> 4 != 6)
 		return false;
 	plen = be16(ip + 4);
 	if (40u + plen > room || !fast_l4(ip + 40, plen, ip[6], &sport, &dport))
 		return false;
-	*k = key_ip6(*k, ip + 8, ip + 24, meta_of(SNIC_L3_IPV6, ip[6], 1, sport, dport));
+	*k = key_ip6(*k, ip + 8, ip + 24,
+		     meta_of(SNIC_L3_IPV6, ip[6], 1, (uint16_t)sport, (uint16_t)dport));
 	return true;
 }
 
-static bool fast_key(const uint8_t *d, uint32_t len, uint64_t *key)
+static inline bool fast_key(const uint8_t *d, uint32_t len, uint64_t *key)
 {
 	uint32_t l3 = 14;
 	uint16_t et;
@@ -243,15 +244,20 @@ static bool fast_key(const uint8_t *d, uint32_t len, uint64_t *key)
 	return false;
 }
 
-uint64_t an_flow_key_frame(const uint8_t *data, uint32_t len)
+/* Out of line: the parsed frame is large, and most frames never get here. */
+static __attribute__((noinline)) uint64_t parsed_key(const uint8_t *data, uint32_t len)
 {
 	struct snic_pkt pkt;
-	uint64_t k;
 
-	if (fast_key(data, len, &k))
-		return k;
 	snic_parse(data, len, &pkt);
 	return an_flow_key(&pkt);
+}
+
+uint64_t an_flow_key_frame(const uint8_t *data, uint32_t len)
+{
+	uint64_t k;
+
+	return fast_key(data, len, &k) ? k : parsed_key(data, len);
 }
 
 /* ---- naming a flow ---- */
@@ -403,13 +409,25 @@ static uint64_t pow2_at_least(uint64_t v)
 	return p;
 }
 
+/* Slots on cache-line boundaries: an entry never straddles two lines, so
+ * the one line an_ftab_prefetch() fetches holds all of it. */
+static struct an_fent *ftab_alloc(uint64_t nslots)
+{
+	size_t size = (nslots * sizeof(struct an_fent) + 63) & ~(size_t)63;
+	struct an_fent *s = aligned_alloc(64, size);
+
+	if (s)
+		memset(s, 0, size);
+	return s;
+}
+
 int an_ftab_init(struct an_ftab *t, uint64_t cap)
 {
 	memset(t, 0, sizeof(*t));
 	t->cap = cap;
 	t->max_slots = pow2_at_least(2 * cap);
 	t->mask = (t->max_slots < FT_SLOTS_MIN ? t->max_slots : FT_SLOTS_MIN) - 1;
-	t->slot = calloc(t->mask + 1, sizeof(*t->slot));
+	t->slot = ftab_alloc(t->mask + 1);
 	return t->slot ? 0 : -ENOMEM;
 }
 
@@ -433,7 +451,7 @@ static struct an_fent *ftab_probe(struct an_fent *slot, uint64_t mask, uint64_t 
 static void ftab_grow(struct an_ftab *t)
 {
 	uint64_t nmask = (t->mask << 1) | 1;
-	struct an_fent *ns = calloc(nmask + 1, sizeof(*ns));
+	struct an_fent *ns = ftab_alloc(nmask + 1);
 
 	if (!ns) {
 		t->cap = t->n;
@@ -492,8 +510,10 @@ static unsigned top_victim(const struct an_top *t)
 	return v;
 }
 
-/* A new flow takes a free slot or the smallest one's. */
-static void top_insert(struct an_top *t, uint64_t key, const struct snic_frame *fr, unsigned i)
+/* A new flow takes a free slot or the smallest one's. Out of line: the
+ * parsed frame is large, and most calls update a flow already kept. */
+static __attribute__((noinline)) void top_insert(struct an_top *t, uint64_t key,
+						 const struct snic_frame *fr, unsigned i)
 {
 	struct snic_pkt pkt;
 
@@ -508,10 +528,12 @@ void an_top_enter(struct an_top *t, uint64_t key, uint64_t frames, uint64_t byte
 		  const struct snic_frame *fr)
 {
 	bool refloor;
-	unsigned i;
+	unsigned i = t->n;
 
-	for (i = 0; i < t->n && t->e[i].key != key; i++)
-		;
+	/* Where the flow is kept, if it is: no early exit, whose place would
+	 * vary from call to call and be mispredicted. */
+	for (unsigned j = 0; j < t->n; j++)
+		i = t->e[j].key == key ? j : i;
 	if (i < t->n) {
 		/* A kept flow that grows moves the floor only from it. */
 		refloor = t->e[i].frames == t->floor;

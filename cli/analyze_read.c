@@ -26,11 +26,16 @@
 
 #define AN_NCHUNKS 4
 
+/* The stream buffer of a capture. stdio's own is one block, 4 KiB on most
+ * file systems: a read() call for every fifty 64-byte frames. */
+#define AN_STREAM_BUF (128u << 10)
+
 struct an_reader {
 	unsigned ntraces;
 	struct an_trace *traces;
 #ifdef SNIC_HAVE_PCAP
 	pcap_t **pcap;
+	char **sbuf; /* [ntraces] stream buffers, freed after the captures */
 #endif
 	pthread_t thread;
 	bool started;
@@ -53,7 +58,7 @@ const struct an_trace *an_reader_traces(const struct an_reader *r, unsigned *n)
 
 #ifdef SNIC_HAVE_PCAP
 
-static int capture_open(struct cli *cli, struct an_trace *t, pcap_t **out)
+static int capture_open(struct cli *cli, struct an_trace *t, pcap_t **out, char **buf)
 {
 	char errbuf[PCAP_ERRBUF_SIZE] = "";
 	FILE *f = strcmp(t->path, "-") ? fopen(t->path, "rb") : stdin;
@@ -65,6 +70,10 @@ static int capture_open(struct cli *cli, struct an_trace *t, pcap_t **out)
 	 * of libpcap's two freads a frame would take the stream's lock, as
 	 * the process has threads. */
 	__fsetlocking(f, FSETLOCKING_BYCALLER);
+	/* stdin keeps its own buffer: it outlives the capture. */
+	*buf = f != stdin ? malloc(AN_STREAM_BUF) : NULL;
+	if (*buf)
+		setvbuf(f, *buf, _IOFBF, AN_STREAM_BUF);
 	*out = pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_NANO, errbuf);
 	if (!*out) {
 		if (f != stdin)
@@ -85,7 +94,8 @@ static int reader_alloc(struct an_reader *r, unsigned n)
 {
 	r->traces = calloc(n, sizeof(*r->traces));
 	r->pcap = calloc(n, sizeof(*r->pcap));
-	if (!r->traces || !r->pcap)
+	r->sbuf = calloc(n, sizeof(*r->sbuf));
+	if (!r->traces || !r->pcap || !r->sbuf)
 		return -ENOMEM;
 	for (unsigned i = 0; i < AN_NCHUNKS; i++) {
 		r->chunk[i] = malloc(sizeof(*r->chunk[i]));
@@ -107,7 +117,7 @@ int an_reader_open(struct cli *cli, char **paths, unsigned n, struct an_reader *
 	r->ntraces = n;
 	for (unsigned i = 0; i < n; i++) {
 		r->traces[i].path = paths[i];
-		rc = capture_open(cli, &r->traces[i], &r->pcap[i]);
+		rc = capture_open(cli, &r->traces[i], &r->pcap[i], &r->sbuf[i]);
 		if (rc) {
 			an_reader_free(r);
 			return rc;
@@ -122,8 +132,18 @@ int an_reader_open(struct cli *cli, char **paths, unsigned n, struct an_reader *
 
 /* ---- the reader's side ---- */
 
+/* The chunk being filled. Its counts are kept here, where the compiler
+ * can hold them in registers across libpcap's calls, and written into the
+ * chunk when it is handed over. */
+struct fill {
+	struct an_chunk *c;
+	unsigned n;
+	uint32_t off; /* bytes of data[] used */
+	uint64_t ts_min, ts_max;
+};
+
 /* Wait for a free chunk; the loop frees them in order. */
-static struct an_chunk *chunk_get(struct an_reader *r)
+static struct fill chunk_get(struct an_reader *r)
 {
 	struct an_chunk *c;
 
@@ -133,15 +153,15 @@ static struct an_chunk *chunk_get(struct an_reader *r)
 	/* After an abort nobody reads the chunks: any one will do. */
 	c = r->chunk[(r->head + r->count) % AN_NCHUNKS];
 	pthread_mutex_unlock(&r->lock);
-	c->n = 0;
-	c->bytes = 0;
-	c->ts_min = UINT64_MAX;
-	c->ts_max = 0;
-	return c;
+	return (struct fill){.c = c, .ts_min = UINT64_MAX};
 }
 
-static void chunk_put(struct an_reader *r, bool last)
+static void chunk_put(struct an_reader *r, const struct fill *f, bool last)
 {
+	f->c->n = f->n;
+	f->c->bytes = f->off;
+	f->c->ts_min = f->ts_min;
+	f->c->ts_max = f->ts_max;
 	pthread_mutex_lock(&r->lock);
 	r->count++;
 	r->done = last;
@@ -149,21 +169,38 @@ static void chunk_put(struct an_reader *r, bool last)
 	pthread_mutex_unlock(&r->lock);
 }
 
-static void chunk_add(struct an_chunk *c, const struct pcap_pkthdr *h, const u_char *data,
-		      uint32_t off)
+/* Copy a frame. Short frames, the most common, are moved in two
+ * overlapping fixed-size copies that compile to a few vector moves. */
+static inline void frame_copy(uint8_t *dst, const uint8_t *src, uint32_t len)
 {
+	if (len >= 32 && len <= 64) {
+		memcpy(dst, src, 32);
+		memcpy(dst + len - 32, src + len - 32, 32);
+	} else if (len >= 16 && len < 32) {
+		memcpy(dst, src, 16);
+		memcpy(dst + len - 16, src + len - 16, 16);
+	} else {
+		memcpy(dst, src, len);
+	}
+}
+
+static inline void chunk_add(struct fill *f, const struct pcap_pkthdr *h, const u_char *data)
+{
+	struct an_chunk *c = f->c;
 	uint64_t ts = (uint64_t)h->ts.tv_sec * AN_NS + (uint64_t)h->ts.tv_usec;
-	unsigned i = c->n++;
+	uint32_t len = h->caplen;
+	uint8_t *dst = c->data + f->off;
+	unsigned i = f->n++;
 
 	/* The key first: read from libpcap's buffer, not from the copy being
 	 * written. */
-	c->fkey[i] = an_flow_key_frame(data, h->caplen);
-	memcpy(c->data + off, data, h->caplen);
-	c->fr[i] = (struct snic_frame){c->data + off, h->caplen};
+	c->fkey[i] = an_flow_key_frame(data, len);
+	frame_copy(dst, data, len);
+	c->fr[i] = (struct snic_frame){dst, len};
 	c->ts[i] = ts;
-	c->bytes += h->caplen;
-	c->ts_min = ts < c->ts_min ? ts : c->ts_min;
-	c->ts_max = ts > c->ts_max ? ts : c->ts_max;
+	f->off += len;
+	f->ts_min = ts < f->ts_min ? ts : f->ts_min;
+	f->ts_max = ts > f->ts_max ? ts : f->ts_max;
 }
 
 static void trace_error(struct an_trace *t, const char *why)
@@ -173,45 +210,46 @@ static void trace_error(struct an_trace *t, const char *why)
 }
 
 /*
- * Copy the frames of one capture into chunks. The chunk in use is passed
- * from file to file; a full one goes to the loop.
+ * Copy the frames of one capture into chunks. The chunk being filled is
+ * passed from file to file; a full one goes to the loop.
  */
-static struct an_chunk *read_trace(struct an_reader *r, unsigned i, struct an_chunk *c,
-				   uint32_t *off)
+static void read_trace(struct an_reader *r, unsigned i, struct fill *fp)
 {
 	struct an_trace *t = &r->traces[i];
+	struct fill f = *fp;
 	struct pcap_pkthdr *h;
 	const u_char *data;
+	uint64_t frames = 0;
 	int rc;
 
 	while ((rc = pcap_next_ex(r->pcap[i], &h, &data)) == 1 && !r->abort) {
 		if (h->caplen > AN_CHUNK_BYTES) {
+			t->frames = frames;
 			trace_error(t, "frame longer than the reader takes");
-			return c;
+			*fp = f;
+			return;
 		}
-		if (c->n == AN_CHUNK_FRAMES || *off + h->caplen > AN_CHUNK_BYTES) {
-			chunk_put(r, false);
-			c = chunk_get(r);
-			*off = 0;
+		if (f.n == AN_CHUNK_FRAMES || f.off + h->caplen > AN_CHUNK_BYTES) {
+			chunk_put(r, &f, false);
+			f = chunk_get(r);
 		}
-		chunk_add(c, h, data, *off);
-		*off += h->caplen;
-		t->frames++;
+		chunk_add(&f, h, data);
+		frames++;
 	}
+	t->frames = frames;
 	if (rc == PCAP_ERROR && !r->abort)
 		trace_error(t, pcap_geterr(r->pcap[i]));
-	return c;
+	*fp = f;
 }
 
 static void *reader_main(void *arg)
 {
 	struct an_reader *r = arg;
-	struct an_chunk *c = chunk_get(r);
-	uint32_t off = 0;
+	struct fill f = chunk_get(r);
 
 	for (unsigned i = 0; i < r->ntraces; i++)
-		c = read_trace(r, i, c, &off);
-	chunk_put(r, true);
+		read_trace(r, i, &f);
+	chunk_put(r, &f, true);
 	return NULL;
 }
 
@@ -289,6 +327,9 @@ void an_reader_free(struct an_reader *r)
 	for (unsigned i = 0; i < AN_NCHUNKS; i++)
 		free(r->chunk[i]);
 #ifdef SNIC_HAVE_PCAP
+	for (unsigned i = 0; r->sbuf && i < r->ntraces; i++)
+		free(r->sbuf[i]);
+	free(r->sbuf);
 	free(r->pcap);
 #endif
 	free(r->traces);

@@ -209,16 +209,67 @@ static void account_overflow(struct an_run *r, unsigned vq, uint64_t key)
 		an_hll_add(&r->wovf[vq], key);
 }
 
-static void account_window(struct an_run *r, unsigned vq, struct an_fent *e,
-			   const struct snic_frame *fr)
+/*
+ * A count that passed its queue's floor of busiest flows when it was
+ * made: the busiest-flow update it may cause, with the count as it was
+ * then.
+ */
+struct top_cand {
+	uint64_t key;
+	uint64_t frames;
+	uint64_t bytes;
+	uint32_t vq;
+	uint32_t f; /* the frame, in the burst */
+};
+
+/* Destinations counted before their busiest-flow updates run. */
+#define AN_ACCOUNT_BLOCK 64
+
+/* The updates a block of destinations may make: to the run's busiest
+ * flows, and to the window's. */
+struct top_cands {
+	unsigned n, wn;
+	struct top_cand run[AN_ACCOUNT_BLOCK];
+	struct top_cand win[AN_ACCOUNT_BLOCK];
+};
+
+/*
+ * Keep @cand for later when its count passes @t's floor. The test is made
+ * without a branch: in a skewed capture, a large share of the frames
+ * belong to their queue's busiest flows, and a branch on it would be
+ * mispredicted often.
+ */
+static inline void cand_add(struct top_cand *c, unsigned *n, const struct an_top *t,
+			    struct top_cand cand)
 {
-	if (e->win != r->win) {
-		e->win = r->win;
-		e->wframes = 0;
-		r->wqflows[vq]++;
-	}
-	e->wframes++;
-	an_top_update(&r->wtop[vq], e->key, e->wframes, 0, fr);
+	c[*n] = cand;
+	*n += cand.frames > t->floor;
+}
+
+/*
+ * The busiest-flow updates of a block, in the order of its destinations:
+ * the same updates, with the same counts, as if each had followed its own
+ * count. A floor only rises, so a count found above it when it was made
+ * is tested again here.
+ */
+static void account_tops(struct an_top *top, const struct top_cand *c, unsigned n,
+			 const struct snic_frame *fr)
+{
+	for (unsigned j = 0; j < n; j++)
+		an_top_update(&top[c[j].vq], c[j].key, c[j].frames, c[j].bytes, &fr[c[j].f]);
+}
+
+/* The window's count of a flow. A flow's first frame in a window, common
+ * with short windows, is told without a branch. */
+static void account_window(struct an_run *r, unsigned vq, struct an_fent *e, unsigned f,
+			   struct top_cands *tc)
+{
+	bool first = e->win != r->win;
+
+	e->wframes = first ? 1 : e->wframes + 1;
+	e->win = r->win;
+	r->wqflows[vq] += first;
+	cand_add(tc->win, &tc->wn, &r->wtop[vq], (struct top_cand){e->key, e->wframes, 0, vq, f});
 }
 
 /*
@@ -238,10 +289,13 @@ void an_run_prefetch(const struct an_run *r, const uint64_t *fkey, unsigned n)
 		an_ftab_prefetch(&r->ftab, fkey[i]);
 }
 
-void an_run_account(struct an_run *r, const struct snic_frame *fr, const uint64_t *fkey,
-		    const struct snic_dest *d, unsigned nd)
+/* Count the destinations d[0..n) in the table; the busiest-flow updates
+ * they may make go to @tc. */
+static void account_block(struct an_run *r, const struct snic_frame *fr, const uint64_t *fkey,
+			  const struct snic_dest *d, unsigned n, struct top_cands *tc)
 {
-	for (unsigned i = 0; i < nd; i++) {
+	tc->n = tc->wn = 0;
+	for (unsigned i = 0; i < n; i++) {
 		unsigned f = d[i].frame, vq = an_vq(r, d[i].vport, d[i].queue);
 		uint64_t key = dest_key(fkey[f], vq);
 		bool fresh;
@@ -257,9 +311,24 @@ void an_run_account(struct an_run *r, const struct snic_frame *fr, const uint64_
 		r->qflows[vq] += fresh;
 		e->frames++;
 		e->bytes += fr[f].len;
-		an_top_update(&r->top[vq], key, e->frames, e->bytes, &fr[f]);
+		cand_add(tc->run, &tc->n, &r->top[vq],
+			 (struct top_cand){key, e->frames, e->bytes, vq, f});
 		if (r->win)
-			account_window(r, vq, e, &fr[f]);
+			account_window(r, vq, e, f, tc);
+	}
+}
+
+void an_run_account(struct an_run *r, const struct snic_frame *fr, const uint64_t *fkey,
+		    const struct snic_dest *d, unsigned nd)
+{
+	struct top_cands tc;
+
+	for (unsigned i = 0; i < nd; i += AN_ACCOUNT_BLOCK) {
+		unsigned n = nd - i < AN_ACCOUNT_BLOCK ? nd - i : AN_ACCOUNT_BLOCK;
+
+		account_block(r, fr, fkey, d + i, n, &tc);
+		account_tops(r->top, tc.run, tc.n, fr);
+		account_tops(r->wtop, tc.win, tc.wn, fr);
 	}
 }
 

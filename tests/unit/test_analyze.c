@@ -479,6 +479,22 @@ Test(flow, table_finds_every_flow_after_growing)
 	an_ftab_free(&t);
 }
 
+/* Slots start on cache lines, before and after the table grows: the line
+ * an_ftab_prefetch() fetches holds the whole entry. */
+Test(flow, table_slots_sit_on_cache_lines)
+{
+	struct an_ftab t;
+	bool fresh;
+
+	cr_assert_eq(an_ftab_init(&t, 1u << 16), 0);
+	cr_assert_eq((uintptr_t)t.slot % 64, 0);
+	for (unsigned i = 0; i < 10000; i++)
+		an_ftab_get(&t, rnd() | 1, &fresh);
+	cr_assert_gt(t.mask + 1, 4096, "the table did not grow");
+	cr_assert_eq((uintptr_t)t.slot % 64, 0);
+	an_ftab_free(&t);
+}
+
 /* The busiest-flow table against a count of every flow: after any stream
  * of frames, the counts it keeps are the k largest. */
 static void top_against_naive(unsigned k, unsigned nflows, unsigned frames, bool skewed)
@@ -644,8 +660,8 @@ static int anon_fd(void)
 	return fd;
 }
 
-/* Run $SNIC_BIN with the NULL-terminated @args. */
-static void run_v(struct run *r, const char *const *args)
+/* Run $SNIC_BIN with the NULL-terminated @args, stdin read from @in. */
+static void run_in(struct run *r, const char *in, const char *const *args)
 {
 	const char *bin = getenv("SNIC_BIN");
 	char *argv[64] = {(char *)bin};
@@ -659,7 +675,7 @@ static void run_v(struct run *r, const char *const *args)
 		argv[i + 1] = (char *)args[i];
 	argv[i + 1] = NULL;
 	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 0, in, O_RDONLY, 0);
 	posix_spawn_file_actions_adddup2(&fa, fo, 1);
 	posix_spawn_file_actions_adddup2(&fa, fe, 2);
 	cr_assert_eq(posix_spawn(&pid, bin, &fa, NULL, argv, environ), 0);
@@ -670,6 +686,11 @@ static void run_v(struct run *r, const char *const *args)
 	err = slurp_fd(fe, NULL);
 	snprintf(r->err, sizeof(r->err), "%s", err);
 	free(err);
+}
+
+static void run_v(struct run *r, const char *const *args)
+{
+	run_in(r, "/dev/null", args);
 }
 
 #define RUN(r, ...)                                                                                \
@@ -990,6 +1011,124 @@ Test(cmd, several_traces_add_up)
 	cr_assert_eq(ju(j, "traces.1.frames"), 500);
 	cr_assert_eq(jat(j, "traces.1.error")->t, J_NULL);
 	cr_assert_eq(ju(jvport(j, 0, "pf"), "frames"), 500);
+	jfree(j);
+	free(r.out);
+}
+
+Test(cmd, a_trace_on_stdin_reads_as_a_file)
+{
+	const char *t = GEN("s.pcap", "--frames", "20000", "--flows", "500", "--size", "imix",
+			    "--dst", VF0 "," VF1 "@100", "--bcast", "5");
+	const char *const file[] = {"-j", "analyze", "-c", config(), t, NULL};
+	const char *const pipe[] = {"-j", "analyze", "-c", config(), "-", NULL};
+	struct run a, b;
+
+	char *at, *want;
+
+	run_v(&a, file);
+	run_in(&b, t, pipe);
+	cr_assert_eq(a.status, 0, "%s", a.err);
+	cr_assert_eq(b.status, 0, "%s", b.err);
+	/* The same report, the trace named "-". */
+	at = strstr(a.out, t);
+	cr_assert_not_null(at);
+	cr_assert_gt(asprintf(&want, "%.*s-%s", (int)(at - a.out), a.out, at + strlen(t)), 0);
+	cr_assert_str_eq(b.out, want);
+	free(want);
+	free(a.out);
+	free(b.out);
+}
+
+/* Write a pcap of @n frames: frame i is lens[i] bytes, a UDP frame of
+ * one flow cut to its first @cut bytes when @cut is nonzero. */
+static void write_lengths(const char *path, const uint32_t *lens, unsigned n, uint32_t cut)
+{
+	const uint32_t head[6] = {0xa1b2c3d4, 0x00040002, 0, 0, 65535, 1};
+	static uint8_t buf[2048];
+	FILE *f = fopen(path, "wb");
+
+	cr_assert_not_null(f);
+	fwrite(head, sizeof(head), 1, f);
+	for (unsigned i = 0; i < n; i++) {
+		uint32_t len = cut ? cut : lens[i], cap = lens[i];
+		const uint32_t rec[4] = {1, i, cap, len};
+
+		cr_assert_eq(craft_udp(buf, sizeof(buf), 7, 1000, 53, len - 42), (int)len);
+		fwrite(rec, sizeof(rec), 1, f);
+		fwrite(buf, cap, 1, f);
+	}
+	cr_assert_eq(fclose(f), 0);
+}
+
+/* Whole UDP frames of one flow, of every length, more than the reader's
+ * chunks hold at once: the model sees each as the reader keyed it, so all
+ * land in one queue as one flow, with their bytes. */
+Test(cmd, frames_of_every_length_are_copied_whole)
+{
+	enum {
+		MIN = 42,
+		MAX = 1514,
+		N = 100000
+	};
+	static uint32_t lens[N];
+	const char *t = tpath("lengths.pcap");
+	uint64_t bytes = 0, busiest = 0;
+	struct jv *j, *vf0, *tf = NULL;
+	struct run r;
+
+	for (unsigned i = 0; i < N; i++) {
+		lens[i] = i <= MAX - MIN ? MIN + i : MIN + (uint32_t)(rnd() % (MAX - MIN + 1));
+		bytes += lens[i];
+	}
+	write_lengths(t, lens, N, 0);
+	j = ANALYZE(&r, 0, "-c", config(), t);
+	vf0 = jvport(j, 0, "vf0");
+	cr_assert_eq(ju(j, "bytes"), bytes);
+	cr_assert_eq(ju(vf0, "frames"), N);
+	cr_assert_eq(ju(vf0, "bytes"), bytes);
+	cr_assert_eq(ju(vf0, "flows"), 1);
+	for (unsigned q = 0; q < 4; q++) {
+		char p[64];
+
+		snprintf(p, sizeof(p), "queues.%u.top_flows", q);
+		if (jat(vf0, p)->n)
+			tf = jat(vf0, p)->kids[0];
+		busiest += jat(vf0, p)->n;
+	}
+	cr_assert_eq(busiest, 1);
+	cr_assert_eq(ju(tf, "frames"), N);
+	cr_assert_eq(ju(tf, "bytes"), bytes);
+	cr_assert_str_eq(jat(tf, "flow")->str, "udp4 10.0.0.7:1000 > 192.0.0.1:53");
+	jfree(j);
+	free(r.out);
+}
+
+/* Frames cut short of their headers, 1 to 63 captured bytes of a
+ * 64-byte frame to vf0: each is counted once, with its own bytes; the
+ * ones with a whole Ethernet header reach vf0, the others are malformed. */
+Test(cmd, frames_cut_short_are_counted)
+{
+	enum {
+		N = 63
+	};
+	uint32_t lens[N];
+	const char *t = tpath("short.pcap");
+	uint64_t bytes = 0, eth_bytes = 0;
+	struct run r;
+	struct jv *j;
+
+	for (unsigned i = 0; i < N; i++) {
+		bytes += lens[i] = i + 1;
+		eth_bytes += lens[i] >= 14 ? lens[i] : 0;
+	}
+	write_lengths(t, lens, N, 64);
+	j = ANALYZE(&r, 0, "-c", config(), t);
+	cr_assert_eq(ju(j, "frames"), N);
+	cr_assert_eq(ju(j, "bytes"), bytes);
+	check_conservation(j, 0, N);
+	cr_assert_eq(ju(j, "runs.0.rx.drops.malformed"), 13);
+	cr_assert_eq(ju(jvport(j, 0, "vf0"), "frames"), N - 13);
+	cr_assert_eq(ju(jvport(j, 0, "vf0"), "bytes"), eth_bytes);
 	jfree(j);
 	free(r.out);
 }
