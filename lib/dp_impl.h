@@ -46,9 +46,8 @@ struct dp_frame {
 	const struct snic_crule *rule;	/* the rule of pool rpool that key matches */
 	uint16_t rpool;			/* DP_NO_POOL: no rule looked up yet */
 	uint16_t only;			/* snic_rx: the one candidate pool, or DP_NO_POOL */
-	const struct snic_pkt *pkt;	/* &own, or the caller's (snic_rx_parsed) */
+	struct snic_pkt pkt;
 	struct snic_fkey key;
-	struct snic_pkt own;
 };
 
 /* Counters one destination implies beyond its queue's. */
@@ -123,10 +122,9 @@ struct dp_out {
 	unsigned df_npend;
 };
 
-/* Parse @data (unless @pkt, its parse, is given) and note its VLAN as the
- * switch sees it. */
+/* Parse @data and note its VLAN as the switch sees it. */
 DP_HIDDEN void dp_frame_init(struct dp_frame *fr, const struct snic_cfg *cfg, const uint8_t *data,
-			     uint32_t len, uint32_t idx, const struct snic_pkt *pkt);
+			     uint32_t len, uint32_t idx);
 
 /* Offer a copy of the frame to @pool: a destination or a refusal. */
 DP_HIDDEN void dp_pool(const struct snic_cfg *cfg, struct dp_frame *fr, unsigned pool,

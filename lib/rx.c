@@ -60,11 +60,11 @@ static void rx_switch(const struct snic_cfg *cfg, struct dp_frame *fr, struct dp
 	}
 }
 
-/* Parse a chunk of frames (unless @pkts has their parses), reading ahead;
- * meanwhile fetch the FDB slot of each unicast frame. A frame too short for
- * Ethernet is left with len 0 for snic_rx to drop. */
-static void rx_parse(const struct snic_cfg *cfg, const struct snic_frame *frames,
-		     const struct snic_pkt *pkts, unsigned base, unsigned m, struct dp_frame *fr)
+/* Parse a chunk of frames, reading ahead; meanwhile fetch the FDB slot of
+ * each unicast frame. A frame too short for Ethernet is left with len 0
+ * for snic_rx to drop. */
+static void rx_parse(const struct snic_cfg *cfg, const struct snic_frame *frames, unsigned base,
+		     unsigned m, struct dp_frame *fr)
 {
 	for (unsigned k = 0; k < m; k++)
 		__builtin_prefetch(frames[base + k].data);
@@ -75,8 +75,7 @@ static void rx_parse(const struct snic_cfg *cfg, const struct snic_frame *frames
 			fr[k].len = 0;
 			continue;
 		}
-		dp_frame_init(&fr[k], cfg, f->data, f->len, base + k,
-			      pkts ? &pkts[base + k] : NULL);
+		dp_frame_init(&fr[k], cfg, f->data, f->len, base + k);
 		if (!(f->data[0] & 1))
 			__builtin_prefetch(snic_fdb_home(&cfg->uc, f->data));
 	}
@@ -107,7 +106,7 @@ static void rx_lookup(const struct snic_cfg *cfg, struct dp_frame *fr, unsigned 
 			fr[k].only = (uint16_t)p;
 		if (!cfg->pool[p].nrules)
 			continue;
-		snic_fkey_build(&fr[k].key, fr[k].pkt);
+		snic_fkey_build(&fr[k].key, &fr[k].pkt);
 		fr[k].has_key = 1;
 		lp[k] = (uint16_t)p;
 	}
@@ -180,7 +179,7 @@ static bool rx_fast(const struct snic_cfg *cfg, struct snic_ctr *ctr, struct dp_
 	j = df->njob++;
 	df->rss[j] = pl->rss;
 	df->inp[j] = df->in[j];
-	df->len[j] = (uint8_t)snic_rss_prepare(pl->rss, fr->pkt, df->in[j]);
+	df->len[j] = (uint8_t)snic_rss_prepare(pl->rss, &fr->pkt, df->in[j]);
 	pend = &df->pend[df->npend++];
 	pend->d = d;
 	pend->rc = pl->rconf;
@@ -196,9 +195,8 @@ static bool rx_fast(const struct snic_cfg *cfg, struct snic_ctr *ctr, struct dp_
  * With a steering hook, which sees each copy's hash, copies are hashed as
  * they are made.
  */
-static unsigned rx_burst(const struct snic_cfg *cfg, struct snic_ctr *ctr,
-			 const struct snic_frame *frames, const struct snic_pkt *pkts,
-			 unsigned nframes, struct snic_dest *dests, unsigned cap)
+unsigned snic_rx(const struct snic_cfg *cfg, struct snic_ctr *ctr, const struct snic_frame *frames,
+		 unsigned nframes, struct snic_dest *dests, unsigned cap)
 {
 	struct dp_aux aux[DP_MAX_OUT];
 	struct dp_refusal ref[DP_MAX_OUT];
@@ -217,7 +215,7 @@ static unsigned rx_burst(const struct snic_cfg *cfg, struct snic_ctr *ctr,
 	for (unsigned base = 0; base < nframes; base += DP_BURST) {
 		unsigned m = nframes - base < DP_BURST ? nframes - base : DP_BURST;
 
-		rx_parse(cfg, frames, pkts, base, m, fr);
+		rx_parse(cfg, frames, base, m, fr);
 		rx_lookup(cfg, fr, m, lp);
 		rx_rules(cfg, fr, m, lp);
 		for (unsigned k = 0; k < m; k++) {
@@ -250,17 +248,4 @@ static unsigned rx_burst(const struct snic_cfg *cfg, struct snic_ctr *ctr,
 			dp_defer_flush(cfg, ctr, df);
 	}
 	return n;
-}
-
-unsigned snic_rx(const struct snic_cfg *cfg, struct snic_ctr *ctr, const struct snic_frame *frames,
-		 unsigned nframes, struct snic_dest *dests, unsigned cap)
-{
-	return rx_burst(cfg, ctr, frames, NULL, nframes, dests, cap);
-}
-
-unsigned snic_rx_parsed(const struct snic_cfg *cfg, struct snic_ctr *ctr,
-			const struct snic_frame *frames, const struct snic_pkt *pkts,
-			unsigned nframes, struct snic_dest *dests, unsigned cap)
-{
-	return rx_burst(cfg, ctr, frames, pkts, nframes, dests, cap);
 }

@@ -23,19 +23,14 @@
 #include "dp_impl.h"
 
 void dp_frame_init(struct dp_frame *fr, const struct snic_cfg *cfg, const uint8_t *data,
-		   uint32_t len, uint32_t idx, const struct snic_pkt *pkt)
+		   uint32_t len, uint32_t idx)
 {
-	const struct snic_hdr *h;
+	const struct snic_hdr *h = &fr->pkt.outer;
 
 	fr->data = data;
 	fr->len = len;
 	fr->idx = idx;
-	if (!pkt) {
-		snic_parse(data, len, &fr->own);
-		pkt = &fr->own;
-	}
-	fr->pkt = pkt;
-	h = &pkt->outer;
+	snic_parse(data, len, &fr->pkt);
 	fr->vid = SNIC_VID_NONE;
 	fr->tpid = 0;
 	fr->tci = 0;
@@ -95,7 +90,7 @@ static const struct snic_crule *match_rules(const struct snic_cfg *cfg, struct d
 	if (fr->rpool == p)
 		return fr->rule;
 	if (!fr->has_key) {
-		snic_fkey_build(&fr->key, fr->pkt);
+		snic_fkey_build(&fr->key, &fr->pkt);
 		fr->has_key = 1;
 	}
 	return snic_tss_lookup(cfg, pl, &fr->key);
@@ -105,7 +100,7 @@ static const struct snic_crule *match_rules(const struct snic_cfg *cfg, struct d
 static uint32_t frame_hash(struct dp_frame *fr, const struct snic_rss *rss)
 {
 	if (!fr->has_hash || fr->hrss != rss) {
-		fr->hval = snic_rss_hash(rss, fr->pkt);
+		fr->hval = snic_rss_hash(rss, &fr->pkt);
 		fr->hrss = rss;
 		fr->has_hash = 1;
 	}
@@ -116,7 +111,7 @@ static uint32_t frame_hash(struct dp_frame *fr, const struct snic_rss *rss)
 static bool pool_steer(const struct snic_cfg *cfg, const struct dp_frame *fr, unsigned p,
 		       const struct snic_pool *pl, struct snic_dest *d, struct dp_aux *a)
 {
-	struct snic_steer_ctx sc = {fr->data, fr->len, fr->pkt, d->hash, (uint16_t)p, pl->nqueues};
+	struct snic_steer_ctx sc = {fr->data, fr->len, &fr->pkt, d->hash, (uint16_t)p, pl->nqueues};
 	int q = cfg->plugin->steer(cfg->pstate, &sc);
 
 	if (q == SNIC_STEER_PASS)
@@ -154,7 +149,7 @@ static void defer_rss(struct dp_defer *df, struct dp_frame *fr, const struct sni
 
 		df->rss[j] = rss;
 		df->inp[j] = df->in[j];
-		df->len[j] = (uint8_t)snic_rss_prepare(rss, fr->pkt, df->in[j]);
+		df->len[j] = (uint8_t)snic_rss_prepare(rss, &fr->pkt, df->in[j]);
 		fr->hjob = j;
 		fr->jrss = rss;
 		fr->has_job = 1;

@@ -75,7 +75,7 @@ static int tx_spoofed(const struct snic_cfg *cfg, const struct snic_pool *pl, un
 	if (!fdb_has(cfg, smac, s))
 		return 1;
 	if (pl->pvlan)
-		return fr->pkt->outer.n_vlan != 0;
+		return fr->pkt.outer.n_vlan != 0;
 	if (!pl->trust && fr->vid != SNIC_VID_NONE &&
 	    !snic_vlan_test(&cfg->vlan[s * SNIC_VLAN_WORDS], fr->vid))
 		return 1;
@@ -254,7 +254,7 @@ unsigned snic_tx(const struct snic_cfg *cfg, struct snic_ctr *ctr, unsigned vpor
 			dp_drop(dir, SNIC_DROP_MALFORMED);
 			continue;
 		}
-		dp_frame_init(&fr, cfg, frames[i].data, frames[i].len, i, NULL);
+		dp_frame_init(&fr, cfg, frames[i].data, frames[i].len, i);
 		n += tx_frame(cfg, ctr, vport, &fr, now_ns, &o);
 	}
 	return n;

@@ -62,7 +62,6 @@
 #include "snic/ctr.h"
 
 struct snic_cfg;
-struct snic_pkt;
 
 /* The wire (uplink), as a destination vport. */
 #define SNIC_VPORT_WIRE 0xffffu
@@ -109,16 +108,6 @@ struct snic_dest {
  */
 unsigned snic_rx(const struct snic_cfg *cfg, struct snic_ctr *ctr, const struct snic_frame *frames,
 		 unsigned nframes, struct snic_dest *dests, unsigned cap);
-
-/*
- * snic_rx() for frames the caller has already parsed: @pkts[i] must be what
- * snic_parse() gives for frames[i] (its data and len). The data path reads
- * it instead of parsing again; the results are snic_rx()'s. For a caller
- * that parses anyway, e.g. to key flows on another thread.
- */
-unsigned snic_rx_parsed(const struct snic_cfg *cfg, struct snic_ctr *ctr,
-			const struct snic_frame *frames, const struct snic_pkt *pkts,
-			unsigned nframes, struct snic_dest *dests, unsigned cap);
 
 /*
  * Frames sent by @vport (a VF or the PF). @now_ns is the caller's clock for

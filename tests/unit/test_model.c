@@ -1110,12 +1110,10 @@ static void diagnose(struct world *w, const struct snic_frame *fr, unsigned n, b
 
 static uint8_t frame_buf[BURST_MAX][FRAME_BUF];
 
-/* One burst through both; returns the frames it used. Half the bursts
- * from the wire go in parsed beforehand (snic_rx_parsed), half not. */
+/* One burst through both; returns the frames it used. */
 static unsigned step_burst(struct world *w)
 {
 	static struct snic_dest rd[BURST_MAX * 1100], md[BURST_MAX * 1100];
-	static struct snic_pkt pkts[BURST_MAX];
 	struct snic_frame fr[BURST_MAX];
 	unsigned pools = rm_numvfs(w->m) + 1, n = 1 + rnd(BURST_MAX), nr, nm, cap;
 	bool tx = chance(45);
@@ -1132,11 +1130,6 @@ static unsigned step_burst(struct world *w)
 	if (tx) {
 		nr = snic_tx(w->cfg, w->ctr, vport, fr, n, w->now, rd, cap);
 		nm = rm_tx(w->m, w->mctr, vport, fr, n, w->now, md, cap);
-	} else if (chance(50)) {
-		for (unsigned i = 0; i < n; i++)
-			snic_parse(fr[i].data, fr[i].len, &pkts[i]);
-		nr = snic_rx_parsed(w->cfg, w->ctr, fr, pkts, n, rd, cap);
-		nm = rm_rx(w->m, w->mctr, fr, n, md, cap);
 	} else {
 		nr = snic_rx(w->cfg, w->ctr, fr, n, rd, cap);
 		nm = rm_rx(w->m, w->mctr, fr, n, md, cap);
