@@ -22,9 +22,14 @@
 #  - dpdk-testpmd --forward-mode=io on the same two net_af_xdp ports;
 #  - a Linux bridge with ${T}a and ${T}b as its ports.
 # DPDK's lcores (main and one data lcore) share CPU 0; the traffic (blast,
-# ping) runs on CPU 1. snicd runs with its defaults (it sleeps between polls
-# once idle: see daemon/dataplane.c); SNICD_ARGS adds options, e.g.
-# SNICD_ARGS="--idle-sleep 0" for polling without pause.
+# ping) runs on CPU 1. snicd runs with its defaults (it polls without pause
+# for a while after each frame, then sleeps between polls: see
+# daemon/dataplane.c); SNICD_ARGS adds options, e.g. SNICD_ARGS="--idle-sleep
+# 0" for polling without pause.
+#
+# PARTS picks what to measure, words of "rate rtt null" (default all
+# three), e.g. PARTS=rtt for the pings alone; the figures of the parts left
+# out are null.
 #
 # Figures, each the median over RUNS runs (snicd and testpmd alternate):
 #  - rate: bench/blast sends 60-byte UDP frames of 64 flows from $T-s to
@@ -70,6 +75,7 @@ seconds=${3:-5}
 snicd=$build/daemon/snicd
 blast=$build/bench/blast
 testpmd=${TESTPMD:-dpdk-testpmd}
+parts=" ${PARTS:-rate rtt null} "
 
 T=bf$$
 VF_MAC=02:00:00:00:00:10
@@ -87,6 +93,12 @@ die() {
 	exit 2
 }
 
+for p in $parts; do
+	case $p in
+	rate | rtt | null) ;;
+	*) die "PARTS: '$p': words of 'rate rtt null'" ;;
+	esac
+done
 [ "$(id -u)" -eq 0 ] || die "needs root (namespaces, veth, AF_XDP)"
 for t in ip ping taskset "$testpmd"; do
 	command -v "$t" >/dev/null || die "needs $t"
@@ -331,6 +343,11 @@ null_testpmd() {
 	echo "$(mpps "${n:-0}" "$cpu" 0 | cut -d' ' -f1) $w"
 }
 
+# Whether part $1 is to be measured.
+part() {
+	[[ $parts == *" $1 "* ]]
+}
+
 median() {
 	tr ' ' '\n' | grep -v '^$' | grep -v nan | sort -g |
 		awk '{ v[NR] = $1 } END { if (!NR) print "nan";
@@ -350,8 +367,14 @@ num() {
 
 # --- One run of everything -------------------------------------------------------------
 
-# Figures of every run, space-separated, by name: F[snicd_pps] ...
+# Figures of every run, space-separated, by name: F[snicd_pps] ... (none
+# for the parts not measured: their medians are nan).
 declare -A F
+for k in snicd_pps snicd_sent snicd_cpu_pps testpmd_pps testpmd_sent testpmd_cpu_pps \
+	snicd_rtt snicd_p50 testpmd_rtt testpmd_p50 bridge_rtt bridge_p50 snicd_null \
+	snicd_null_wall testpmd_null testpmd_null_wall; do
+	F[$k]=
+done
 
 # Add the words of $2 to the figures named in $1, in order.
 add() {
@@ -362,10 +385,10 @@ add() {
 }
 
 run_snicd_veth() {
-	local log=$DIR/snicd-veth.log r t
+	local log=$DIR/snicd-veth.log r="nan nan nan" t="nan nan"
 	snicd_start "$DIR/veth.yaml" "$log" || return 1
-	t=$(rtt)
-	r=$(rate)
+	part rtt && t=$(rtt)
+	part rate && r=$(rate)
 	stop
 	conserved "$log"
 	echo "  snicd    delivered, sent, per lcore CPU s: $r pps; rtt avg, p50: $t ms"
@@ -374,11 +397,11 @@ run_snicd_veth() {
 }
 
 run_testpmd_veth() {
-	local r t
+	local r="nan nan nan" t="nan nan"
 	testpmd_start "$DIR/testpmd-veth.log" "net_af_xdp0,iface=${T}a" "net_af_xdp1,iface=${T}b" ||
 		return 1
-	t=$(rtt)
-	r=$(rate)
+	part rtt && t=$(rtt)
+	part rate && r=$(rate)
 	stop
 	echo "  testpmd  delivered, sent, per lcore CPU s: $r pps; rtt avg, p50: $t ms"
 	add "testpmd_pps testpmd_sent testpmd_cpu_pps" "$r"
@@ -407,13 +430,19 @@ topology || die "can't build the topology"
 configs
 for i in $(seq "$runs"); do
 	echo "run $i/$runs"
-	if [ $((i % 2)) -eq 1 ]; then
-		run_snicd_veth && run_testpmd_veth || exit 1
-	else
-		run_testpmd_veth && run_snicd_veth || exit 1
+	if part rate || part rtt; then
+		if [ $((i % 2)) -eq 1 ]; then
+			run_snicd_veth && run_testpmd_veth || exit 1
+		else
+			run_testpmd_veth && run_snicd_veth || exit 1
+		fi
 	fi
-	run_bridge || exit 1
-	run_null || exit 1
+	if part rtt; then
+		run_bridge || exit 1
+	fi
+	if part null; then
+		run_null || exit 1
+	fi
 done
 
 # M[name]: the median of a figure over the runs.

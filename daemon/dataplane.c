@@ -17,14 +17,20 @@
  * Per frame: no lock, no log, no allocation but the copies broadcast and
  * retagging need (from the mempool's per-lcore cache).
  *
- * Idle: an lcore that has found no frame for SNICD_IDLE_POLL_US keeps
- * polling, but sleeps d->idle_sleep_us between rounds, offline for RCU, so
- * that a core it shares (with the control thread, the traffic, other
- * programs) is free while nothing comes. A busy-polling thread that shares
- * a core waits for the scheduler's time slices, milliseconds, whenever a
- * frame arrives in another thread's slice; a thread that slept is run as
- * soon as it wakes. The first frame after a quiet time waits up to
- * idle_sleep_us more; under load the lcore never sleeps.
+ * Idle: after its last frame an lcore polls without pause for
+ * d->idle_poll_us (SNICD_IDLE_POLL_US, longer than the gaps of sparse
+ * traffic such as a ping every 10 ms), then sleeps d->idle_sleep_us
+ * between rounds, offline for RCU, so that a quiet NIC leaves its core to
+ * others. The first frame after a quiet time waits for the rest of that
+ * sleep and the wake-up, tens of microseconds where an idle CPU halts (a
+ * VM); under load the lcore never sleeps.
+ *
+ * A polling thread that shares its core with a busy one waits for the
+ * scheduler's time slices, milliseconds, whenever a frame arrives in the
+ * other's slice, while a thread that slept is run as soon as it wakes. So
+ * an lcore that finds itself preempted twice within SNICD_SHARED_WIN_US
+ * (see idle()) counts its core as shared for SNICD_SHARED_US, and
+ * meanwhile polls without pause only SNICD_SHARED_POLL_US after a frame.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -353,23 +359,29 @@ static inline uint64_t now_ns(const struct snicd_lcore *lc)
 	return (uint64_t)(((unsigned __int128)rte_get_tsc_cycles() * lc->d->ns_mult) >> 32);
 }
 
-/* The frames of a burst as libsnic sees them, checksums completed. */
+/*
+ * The frames of a burst as libsnic sees them, each one's first bytes on
+ * their way to the cache (a frame a port received is seldom there yet),
+ * checksums completed.
+ */
 static void burst_frames(struct snicd_lcore *lc, const struct snicd_rxq *q)
 {
 	struct snicd_burst *b = &lc->b;
 	uint64_t fixed = 0;
 
-	for (unsigned i = 0; i < b->n; i++)
-		rte_prefetch0(rte_pktmbuf_mtod(b->pkts[i], void *));
 	for (unsigned i = 0; i < b->n; i++) {
-		struct rte_mbuf *m = b->pkts[i];
+		const struct rte_mbuf *m = b->pkts[i];
+		const uint8_t *data = rte_pktmbuf_mtod(m, const uint8_t *);
 
-		b->frames[i].data = rte_pktmbuf_mtod(m, const uint8_t *);
+		rte_prefetch0(data);
+		b->frames[i].data = data;
 		b->frames[i].len = rte_pktmbuf_data_len(m);
-		if (q->csum)
-			fixed += (uint64_t)snicd_csum_fix(rte_pktmbuf_mtod(m, uint8_t *),
-							  b->frames[i].len);
 	}
+	if (!q->csum)
+		return;
+	for (unsigned i = 0; i < b->n; i++)
+		fixed += (uint64_t)snicd_csum_fix(rte_pktmbuf_mtod(b->pkts[i], uint8_t *),
+						  b->frames[i].len);
 	lc->pctr[q->port].csum += fixed;
 }
 
@@ -403,33 +415,68 @@ static unsigned poll_rxq(struct snicd_lcore *lc, const struct snicd_snap *s,
 	return b->n;
 }
 
-/* A round found no frame: sleep once the lcore has been idle long enough. */
-static void idle(struct snicd_lcore *lc, uint64_t *since)
+static inline uint64_t us_tsc(unsigned us)
 {
+	return rte_get_tsc_hz() * us / 1000000;
+}
+
+static void idle_init(struct snicd_lcore *lc)
+{
+	struct snicd_idle *s = &lc->idle;
+
+	memset(s, 0, sizeof(*s));
+	s->poll = us_tsc(lc->d->idle_poll_us);
+	s->shared_poll = us_tsc(SNICD_SHARED_POLL_US);
+	s->gap = us_tsc(SNICD_SHARED_GAP_US);
+	s->win = us_tsc(SNICD_SHARED_WIN_US);
+	s->shared = us_tsc(SNICD_SHARED_US);
+}
+
+/*
+ * A round found no frame: sleep once the lcore has been idle long enough.
+ * Two empty rounds in a row further apart than SNICD_SHARED_GAP_US mean
+ * that something else ran on the core in between; twice within
+ * SNICD_SHARED_WIN_US, that another thread keeps wanting it (once may be
+ * a burst of work, such as the control thread's start, or the hypervisor).
+ * Within SNICD_SHARED_US of a shared time, once is enough.
+ */
+static void idle(struct snicd_lcore *lc)
+{
+	struct snicd_idle *s = &lc->idle;
 	struct snicd *d = lc->d;
-	uint64_t now;
+	uint64_t now, poll;
 
 	if (!d->idle_sleep_us)
 		return;
 	now = rte_get_tsc_cycles();
-	if (!*since)
-		*since = now;
-	if (now - *since < lc->idle_tsc)
+	if (!s->since) {
+		s->since = now;
+	} else if (s->last && now - s->last > s->gap) {
+		if (now - s->preempted_at < s->win ||
+		    (s->shared_until && now < s->shared_until + s->shared))
+			s->shared_until = now + s->shared;
+		s->preempted_at = now;
+		s->preempted++;
+	}
+	s->last = now;
+	poll = now < s->shared_until ? s->shared_poll : s->poll;
+	if (now - s->since < poll)
 		return;
 	rte_rcu_qsbr_thread_offline(d->rcu, lc->idx);
 	rte_delay_us_sleep(d->idle_sleep_us);
 	rte_rcu_qsbr_thread_online(d->rcu, lc->idx);
+	s->last = 0;
+	s->sleeps++;
 }
 
 int snicd_lcore_main(void *arg)
 {
 	struct snicd_lcore *lc = arg;
 	struct snicd *d = lc->d;
-	uint64_t idle_since = 0;
 
 	/* A sleep ends when asked, not up to 50 us later. */
 	prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
-	lc->idle_tsc = rte_get_tsc_hz() * SNICD_IDLE_POLL_US / 1000000;
+	idle_init(lc);
 	rte_rcu_qsbr_thread_online(d->rcu, lc->idx);
 	while (!__atomic_load_n(&d->stop, __ATOMIC_RELAXED)) {
 		const struct snicd_snap *s = __atomic_load_n(&d->snap, __ATOMIC_ACQUIRE);
@@ -439,9 +486,9 @@ int snicd_lcore_main(void *arg)
 			got += poll_rxq(lc, s, &lc->rxq[i]);
 		rte_rcu_qsbr_quiescent(d->rcu, lc->idx);
 		if (likely(got))
-			idle_since = 0;
+			lc->idle.since = lc->idle.last = 0;
 		else
-			idle(lc, &idle_since);
+			idle(lc);
 	}
 	rte_rcu_qsbr_thread_offline(d->rcu, lc->idx);
 	return 0;

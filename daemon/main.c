@@ -2,15 +2,17 @@
 /*
  * snicd: the live data plane of snic.
  *
- *	snicd -c FILE [--socket PATH] [--lcores LIST] [--idle-sleep US] [-- EAL args]
+ *	snicd -c FILE [--socket PATH] [--lcores LIST] [--idle-poll US]
+ *	      [--idle-sleep US] [-- EAL args]
  *
  * Without EAL args snicd runs the EAL without hugepages and without
  * touching PCI (`--no-huge -m 512 --no-pci --no-shconf --file-prefix
  * snicd-PID`; --no-pci is left out when a port is a PCI address), so it
  * starts as root on any Linux machine. The main lcore is the control
  * thread (config, control socket, statistics); every other lcore polls
- * ports; one that finds no frame for a while sleeps --idle-sleep
- * microseconds between polls (see dataplane.c; 0 polls without pause).
+ * ports; one that has found no frame for --idle-poll microseconds sleeps
+ * --idle-sleep microseconds between polls (see dataplane.c; 0 polls
+ * without pause).
  * SIGINT or SIGTERM stops polling, drains, prints the final counters and
  * frees everything.
  *
@@ -49,6 +51,7 @@ struct opts {
 	const char *socket;
 	const char *lcores;
 	int idle_sleep; /* -1: the default */
+	int idle_poll;	/* -1: the default */
 	int eal_argc;	/* args after "--" */
 	char **eal_argv;
 };
@@ -63,31 +66,32 @@ static void on_signal(int sig)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: snicd -c FILE [--socket PATH] [--lcores LIST] [--idle-sleep US]\n"
-		"             [-- EAL args]\n"
+		"usage: snicd -c FILE [--socket PATH] [--lcores LIST] [--idle-poll US]\n"
+		"             [--idle-sleep US] [-- EAL args]\n"
 		"  -c, --config FILE     the NIC and its ports (see docs/config.md)\n"
 		"  -s, --socket PATH     control socket (default %s)\n"
 		"  -l, --lcores LIST     EAL lcores: the first is the control thread, the\n"
 		"                        others poll ports (e.g. 0@0,1@0)\n"
-		"  -i, --idle-sleep US   a data lcore that found no frame for %u us\n"
-		"                        sleeps US between polls (default %u, at most %u;\n"
-		"                        0 polls without pause)\n"
+		"  -p, --idle-poll US    a data lcore polls without pause for US after\n"
+		"                        its last frame (default %u, at most %u)\n"
+		"  -i, --idle-sleep US   ... then sleeps US between polls (default %u, at\n"
+		"                        most %u; 0 polls without pause)\n"
 		"  EAL args replace the defaults: --no-huge -m 512 --no-pci --no-shconf\n"
 		"  --file-prefix snicd-PID\n",
-		SOCKET_DEFAULT, SNICD_IDLE_POLL_US, SNICD_IDLE_SLEEP_US, SNICD_IDLE_SLEEP_MAX);
+		SOCKET_DEFAULT, SNICD_IDLE_POLL_US, SNICD_IDLE_POLL_MAX, SNICD_IDLE_SLEEP_US,
+		SNICD_IDLE_SLEEP_MAX);
 }
 
-/* Microseconds, 0..SNICD_IDLE_SLEEP_MAX; -1 after saying what is wrong. */
-static int parse_idle_sleep(const char *arg)
+/* Microseconds, 0..@max; -1 after saying what is wrong. */
+static int parse_us(const char *opt, const char *arg, unsigned max)
 {
 	char *end;
 	unsigned long v;
 
 	errno = 0;
 	v = strtoul(arg, &end, 10);
-	if (errno || end == arg || *end || arg[0] == '-' || v > SNICD_IDLE_SLEEP_MAX) {
-		fprintf(stderr, "snicd: --idle-sleep '%s': microseconds, 0..%u\n", arg,
-			SNICD_IDLE_SLEEP_MAX);
+	if (errno || end == arg || *end || arg[0] == '-' || v > max) {
+		fprintf(stderr, "snicd: --%s '%s': microseconds, 0..%u\n", opt, arg, max);
 		return -1;
 	}
 	return (int)v;
@@ -99,6 +103,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{"config", required_argument, NULL, 'c'},
 		{"socket", required_argument, NULL, 's'},
 		{"lcores", required_argument, NULL, 'l'},
+		{"idle-poll", required_argument, NULL, 'p'},
 		{"idle-sleep", required_argument, NULL, 'i'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -107,7 +112,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 
 	memset(o, 0, sizeof(*o));
 	o->idle_sleep = -1;
-	while ((c = getopt_long(argc, argv, "+c:s:l:i:h", longs, NULL)) != -1) {
+	o->idle_poll = -1;
+	while ((c = getopt_long(argc, argv, "+c:s:l:p:i:h", longs, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			o->config = optarg;
@@ -118,8 +124,13 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		case 'l':
 			o->lcores = optarg;
 			break;
+		case 'p':
+			o->idle_poll = parse_us("idle-poll", optarg, SNICD_IDLE_POLL_MAX);
+			if (o->idle_poll < 0)
+				return 2;
+			break;
 		case 'i':
-			o->idle_sleep = parse_idle_sleep(optarg);
+			o->idle_sleep = parse_us("idle-sleep", optarg, SNICD_IDLE_SLEEP_MAX);
 			if (o->idle_sleep < 0)
 				return 2;
 			break;
@@ -283,6 +294,8 @@ static int run(const struct opts *o, struct snic_config *conf)
 	}
 	if (o->idle_sleep >= 0)
 		d->idle_sleep_us = (unsigned)o->idle_sleep;
+	if (o->idle_poll >= 0)
+		d->idle_poll_us = (unsigned)o->idle_poll;
 	if (snicd_start(d, &err)) {
 		fprintf(stderr, "snicd: %s\n", err.msg);
 		snicd_free(d);

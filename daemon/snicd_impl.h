@@ -44,9 +44,14 @@
 #define SNICD_RETIRED_MAX    16 /* snapshots waiting for their grace period */
 #define SNICD_PORT_NONE	     0xffffu
 #define SNICD_VPORT_DETACHED 0xfffeu /* a VF port whose VF does not exist now */
-#define SNICD_IDLE_POLL_US   200     /* an lcore polls this long after a frame... */
+#define SNICD_IDLE_POLL_US   20000   /* an lcore polls this long after a frame... */
 #define SNICD_IDLE_SLEEP_US  10	     /* ... then sleeps this long between rounds */
 #define SNICD_IDLE_SLEEP_MAX 10000   /* the most --idle-sleep takes */
+#define SNICD_IDLE_POLL_MAX  1000000 /* the most --idle-poll takes */
+#define SNICD_SHARED_GAP_US  500     /* an lcore preempted this long twice... */
+#define SNICD_SHARED_WIN_US  100000  /* ... within this time counts its core as */
+#define SNICD_SHARED_US	     1000000 /* shared for this long, and meanwhile polls */
+#define SNICD_SHARED_POLL_US 200     /* without pause only this long after a frame */
 
 enum snicd_role {
 	SNICD_ROLE_UPLINK,
@@ -122,6 +127,21 @@ struct snicd_burst {
 	struct rte_mbuf *free[SNICD_BURST];
 };
 
+/* When an lcore that finds no frame sleeps (dataplane.c). TSC values. */
+struct snicd_idle {
+	uint64_t since;	       /* the first round of this quiet time, 0 after a frame */
+	uint64_t last;	       /* the last empty round, 0 after a frame or a sleep */
+	uint64_t preempted_at; /* the last time it found itself preempted */
+	uint64_t shared_until; /* its core counts as shared until then */
+	uint64_t poll;	       /* d->idle_poll_us */
+	uint64_t shared_poll;  /* SNICD_SHARED_POLL_US */
+	uint64_t gap;	       /* SNICD_SHARED_GAP_US */
+	uint64_t win;	       /* SNICD_SHARED_WIN_US */
+	uint64_t shared;       /* SNICD_SHARED_US */
+	uint64_t sleeps;       /* counters: sleeps */
+	uint64_t preempted;    /* ... and times it found itself preempted */
+};
+
 struct snicd_lcore {
 	struct snicd *d;
 	unsigned lcore_id;
@@ -137,7 +157,7 @@ struct snicd_lcore {
 	unsigned ndirty;
 	struct snic_dest *dests;
 	unsigned cap;
-	uint64_t idle_tsc; /* SNICD_IDLE_POLL_US in TSC cycles */
+	struct snicd_idle idle;
 	struct snicd_burst b;
 };
 
@@ -162,6 +182,7 @@ struct snicd {
 	bool running;
 	bool stop;		/* atomic: data lcores quit */
 	unsigned idle_sleep_us; /* sleep of an idle lcore; 0: poll without pause */
+	unsigned idle_poll_us;	/* it polls this long after a frame before it sleeps */
 	uint64_t start_tsc;
 	uint64_t ns_mult; /* ns = tsc * ns_mult >> 32 */
 };
