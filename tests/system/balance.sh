@@ -143,6 +143,21 @@ after_ok() {
 	return 1
 }
 
+# The same for max/mean: passes when it is at most MAX and every queue got
+# frames; AFTER holds the last max/mean.
+after_maxmean_ok() {
+	local max=$1 try w
+	for try in 1 2 3; do
+		w=$(window)
+		echo "  after ($try): (max-min)/min, max/mean, frames per queue: $w"
+		AFTER=$(echo "$w" | awk '{ print $2 }')
+		if [ "${w%% *}" != inf ] && le "$AFTER" "$max"; then
+			return 0
+		fi
+	done
+	return 1
+}
+
 reset() {
 	"$SNIC" rss balance off >/dev/null
 	"$SNIC" rss set --reta equal 4 --rx-flow-hash "udp4=$1" >/dev/null ||
@@ -194,10 +209,14 @@ pins() {
 	"$SNIC" rss balance snic --vport vf0 --pins 8 >/dev/null ||
 		fail "rss balance snic --vport vf0 --pins 8"
 	sleep 2
-	if after_ok "$before" 0.5; then
-		ok "pins: after balancing with pins, imbalance $AFTER (was $before)"
+	# Judged by max/mean: before, one queue carries everything (4.0) and
+	# (max-min)/min is infinite. Pins of flows this close in rate may still
+	# trade places between two queues from period to period, so the bound
+	# leaves room for one 5 Mbit/s flow on the wrong side.
+	if after_maxmean_ok 1.6; then
+		ok "pins: after balancing with pins, max/mean $AFTER (was $maxmean)"
 	else
-		fail "pins: after balancing with pins, imbalance $AFTER (was $before)"
+		fail "pins: after balancing with pins, max/mean $AFTER (was $maxmean)"
 	fi
 	expect_ge "pins: flows pinned (stats)" "$(stat balance.pins)" 4
 	expect_ge "pins: pin rules (flow list)" "$(pin_rules)" 4
