@@ -1994,6 +1994,42 @@ static int check_utf8(struct rd *r, const char *text, size_t len)
 	return 0;
 }
 
+/*
+ * A config has plain keys: refuse YAML's explicit-key indicator ('?' and a
+ * blank, at the start of a line's content or of a flow collection's entry)
+ * before the parser sees it. libfyaml 0.7 can crash freeing its parser
+ * after some malformed documents that use it.
+ */
+static int check_explicit_keys(struct rd *r, const char *text, size_t len)
+{
+	int line = 1, col = 1;
+	bool start = true; /* only blanks, '-', '[', '{' or ',' since the line's start */
+
+	for (size_t i = 0; i < len; i++) {
+		char c = text[i];
+
+		if (c == '?' && start &&
+		    (i + 1 == len || text[i + 1] == ' ' || text[i + 1] == '\t' ||
+		     text[i + 1] == '\n' || text[i + 1] == '\r'))
+			return snic_errf(r->err, -EINVAL,
+					 "%s:%d:%d: explicit keys ('? ') are not supported: write "
+					 "key: value",
+					 r->name, line, col);
+		if (c == '\n') {
+			line++;
+			col = 1;
+			start = true;
+			continue;
+		}
+		if (c != ' ' && c != '\t' && c != '-' && c != '[' && c != '{' && c != ',')
+			start = false;
+		else if (c == '[' || c == '{' || c == ',')
+			start = true;
+		col++;
+	}
+	return 0;
+}
+
 /* Parse @text into one document; a second document is an error. */
 static int yaml_open(struct rd *r, const char *text, size_t len, struct yaml *y)
 {
@@ -2001,7 +2037,7 @@ static int yaml_open(struct rd *r, const char *text, size_t len, struct yaml *y)
 	struct fy_parse_cfg pc = {.flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG};
 	struct fy_document *more;
 
-	if (check_utf8(r, text, len))
+	if (check_utf8(r, text, len) || check_explicit_keys(r, text, len))
 		return r->err->code;
 	fy_diag_cfg_default(&dc);
 	dc.fp = NULL;

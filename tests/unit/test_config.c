@@ -544,6 +544,12 @@ Test(config, not_a_config)
 	/* libfyaml 0.7 loops forever on this one: it must not get there. */
 	load_bad("%\x80", "t.yaml:1:2: not valid UTF-8 (byte 0x80)");
 	load_bad("profile: generic\npf: {mac: \xed\xa0\x80}\n", "t.yaml:2:11: not valid UTF-8");
+	/* libfyaml 0.7 crashes freeing its parser after this one. */
+	load_bad("? ? TTTTTTTTTTTTTT? $? 2:\t?",
+		 "t.yaml:1:1: explicit keys ('? ') are not supported");
+	load_bad("profile: generic\npf:\n  ? mac\n  : 02:00:00:00:00:01\n",
+		 "t.yaml:3:3: explicit keys");
+	load_bad("profile: generic\npf: {? mac: 02:00:00:00:00:01}\n", "t.yaml:2:6: explicit keys");
 	load_ok("\xef\xbb\xbfprofile: generic # caf\xc3\xa9\n");
 }
 
