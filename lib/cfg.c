@@ -95,12 +95,18 @@ static void build_pools(struct snic_cfg *cfg, const struct snic_nic *nic)
 
 /* --- RSS ---------------------------------------------------------------------- */
 
+/* Confs that give every frame the same hash: their RETAs may differ. */
+static bool hash_eq(const struct snic_rss_conf *a, const struct snic_rss_conf *b)
+{
+	return a->hfunc == b->hfunc && a->key_len == b->key_len && a->flags == b->flags &&
+	       !memcmp(a->fields, b->fields, sizeof(a->fields)) &&
+	       !memcmp(a->key, b->key, a->key_len);
+}
+
 static bool conf_eq(const struct snic_rss_conf *a, const struct snic_rss_conf *b)
 {
-	return a->hfunc == b->hfunc && a->key_len == b->key_len && a->reta_rule == b->reta_rule &&
-	       a->flags == b->flags && a->reta_size == b->reta_size && a->nqueues == b->nqueues &&
-	       !memcmp(a->fields, b->fields, sizeof(a->fields)) &&
-	       !memcmp(a->key, b->key, a->key_len) &&
+	return hash_eq(a, b) && a->reta_rule == b->reta_rule && a->reta_size == b->reta_size &&
+	       a->nqueues == b->nqueues &&
 	       !memcmp(a->reta, b->reta, a->reta_size * sizeof(a->reta[0]));
 }
 
@@ -122,14 +128,6 @@ static int rss_get(struct snic_cfg *cfg, const struct snic_rss_conf *c, const st
 		return rc;
 	*out = cfg->rss[cfg->nrss++];
 	return 0;
-}
-
-/* Confs that give every frame the same hash: their RETAs may differ. */
-static bool hash_eq(const struct snic_rss_conf *a, const struct snic_rss_conf *b)
-{
-	return a->hfunc == b->hfunc && a->key_len == b->key_len && a->flags == b->flags &&
-	       !memcmp(a->fields, b->fields, sizeof(a->fields)) &&
-	       !memcmp(a->key, b->key, a->key_len);
 }
 
 /* The first compiled conf that hashes as @r does. Pools whose confs differ

@@ -163,6 +163,51 @@ static inline void dp_drop(struct snic_dirctr *dir, enum snic_drop why)
 	dir->drop[why]++;
 }
 
+/* A copy for pool @p, before its queue is chosen. */
+static inline void dp_dest_init(struct snic_dest *d, const struct dp_frame *fr, unsigned p)
+{
+	d->frame = fr->idx;
+	d->vport = (uint16_t)p;
+	d->hash = 0;
+	d->mark = 0;
+	d->flags = fr->dflags;
+	d->rule = 0;
+}
+
+/* Does pool @p's VLAN filter pass the frame's VLAN (a pool without a port
+ * VLAN)? */
+static inline bool dp_vlan_passes(const struct snic_cfg *cfg, const struct dp_frame *fr, unsigned p,
+				  const struct snic_pool *pl)
+{
+	return fr->vid == SNIC_VID_NONE || pl->vlan_any ||
+	       snic_vlan_test(&cfg->vlan[p * SNIC_VLAN_WORDS], fr->vid);
+}
+
+/* Leave copy @d's hash and queue to dp_defer_flush(), sharing the frame's
+ * job when it has one under @rss. */
+static inline void dp_defer_rss(struct dp_defer *df, struct dp_frame *fr,
+				const struct snic_rss *rss, const struct snic_rss_conf *rc,
+				unsigned bctx, struct snic_dest *d)
+{
+	struct dp_pend *p = &df->pend[df->npend++];
+
+	if (!fr->has_job || fr->jrss != rss) {
+		unsigned j = df->njob++;
+
+		df->rss[j] = rss;
+		df->inp[j] = df->in[j];
+		df->len[j] = (uint8_t)snic_rss_prepare(rss, &fr->pkt, df->in[j]);
+		fr->hjob = j;
+		fr->jrss = rss;
+		fr->has_job = 1;
+	}
+	p->d = d;
+	p->rc = rc;
+	p->len = fr->len;
+	p->job = (uint16_t)fr->hjob;
+	p->bctx = (uint16_t)bctx;
+}
+
 /* A copy delivered to a queue of a pool. */
 static inline void dp_count_queue(struct snic_ctr *ctr, const struct snic_dest *d, uint32_t len)
 {

@@ -143,13 +143,9 @@ static bool rx_fast(const struct snic_cfg *cfg, struct snic_ctr *ctr, struct dp_
 	unsigned p = fr->only;
 	const struct snic_pool *pl = &cfg->pool[p];
 	const struct snic_crule *r = NULL;
-	struct dp_pend *pend;
-	unsigned j;
 
-	if (!pl->rx_on || pl->pvlan || pl->no_rss || fr->len > fr->limit)
-		return false;
-	if (fr->vid != SNIC_VID_NONE && !pl->vlan_any &&
-	    !snic_vlan_test(&cfg->vlan[p * SNIC_VLAN_WORDS], fr->vid))
+	if (!pl->rx_on || pl->pvlan || pl->no_rss || fr->len > fr->limit ||
+	    !dp_vlan_passes(cfg, fr, p, pl))
 		return false;
 	if (pl->nrules) {
 		if (fr->rpool != p)
@@ -158,34 +154,20 @@ static bool rx_fast(const struct snic_cfg *cfg, struct snic_ctr *ctr, struct dp_
 		if (r && (r->action != SNIC_ACT_QUEUE || (r->flags & SNIC_FLOW_F_MARK)))
 			return false;
 	}
-	d->frame = fr->idx;
-	d->vport = (uint16_t)p;
-	d->mark = 0;
+	dp_dest_init(d, fr, p);
 	d->vlan_tci = 0;
 	d->vlan_tpid = 0;
 	d->vlan_action = SNIC_VLAN_KEEP;
 	ctr->rx.delivered++;
 	if (r) {
 		d->queue = r->queue;
-		d->hash = 0;
-		d->flags = (uint8_t)(fr->dflags | SNIC_DEST_RULE);
+		d->flags |= SNIC_DEST_RULE;
 		d->rule = r->slot;
 		dp_count_queue(ctr, d, fr->len);
 		ctr->rule_hits[r->slot]++;
 		return true;
 	}
-	d->flags = fr->dflags;
-	d->rule = 0;
-	j = df->njob++;
-	df->rss[j] = pl->rss;
-	df->inp[j] = df->in[j];
-	df->len[j] = (uint8_t)snic_rss_prepare(pl->rss, &fr->pkt, df->in[j]);
-	pend = &df->pend[df->npend++];
-	pend->d = d;
-	pend->rc = pl->rconf;
-	pend->len = fr->len;
-	pend->job = (uint16_t)j;
-	pend->bctx = pl->bctx;
+	dp_defer_rss(df, fr, pl->rss, pl->rconf, pl->bctx, d);
 	return true;
 }
 

@@ -60,8 +60,7 @@ static int pool_vlan(const struct snic_cfg *cfg, const struct dp_frame *fr, unsi
 			return -1;
 		return fr->push ? SNIC_VLAN_KEEP : SNIC_VLAN_STRIP;
 	}
-	if (fr->vid != SNIC_VID_NONE && !pl->vlan_any &&
-	    !snic_vlan_test(&cfg->vlan[p * SNIC_VLAN_WORDS], fr->vid))
+	if (!dp_vlan_passes(cfg, fr, p, pl))
 		return -1;
 	return fr->push ? SNIC_VLAN_PUSH : SNIC_VLAN_KEEP;
 }
@@ -136,32 +135,6 @@ static void pool_rss(const struct snic_pool *pl, const struct snic_rss_conf *c, 
 	a->bucket = bctx << 16 | idx;
 }
 
-/* Leave the copy's hash and queue to dp_defer_flush(), sharing the
- * frame's job when it has one under @rss. */
-static void defer_rss(struct dp_defer *df, struct dp_frame *fr, const struct snic_rss *rss,
-		      const struct snic_rss_conf *rc, unsigned bctx, struct snic_dest *d,
-		      struct dp_aux *a)
-{
-	struct dp_pend *p = &df->pend[df->npend++];
-
-	if (!fr->has_job || fr->jrss != rss) {
-		unsigned j = df->njob++;
-
-		df->rss[j] = rss;
-		df->inp[j] = df->in[j];
-		df->len[j] = (uint8_t)snic_rss_prepare(rss, &fr->pkt, df->in[j]);
-		fr->hjob = j;
-		fr->jrss = rss;
-		fr->has_job = 1;
-	}
-	p->d = d;
-	p->rc = rc;
-	p->len = fr->len;
-	p->job = (uint16_t)fr->hjob;
-	p->bctx = (uint16_t)bctx;
-	a->bucket = DP_DEFERRED;
-}
-
 /*
  * Rules, hook, RSS. Returns -1 when a queue was chosen, or SNIC_DROP_RULE.
  * A rule's QUEUE action leaves the hash 0; a MARK-only rule marks and
@@ -200,7 +173,8 @@ static int pool_queue(const struct snic_cfg *cfg, struct dp_frame *fr, unsigned 
 		}
 	}
 	if (df && !pl->no_rss) {
-		defer_rss(df, fr, rss, rc, bctx, d, a);
+		dp_defer_rss(df, fr, rss, rc, bctx, d);
+		a->bucket = DP_DEFERRED;
 		return -1;
 	}
 	d->hash = pl->no_rss ? 0 : frame_hash(fr, rss);
@@ -237,12 +211,7 @@ void dp_pool(const struct snic_cfg *cfg, struct dp_frame *fr, unsigned p, struct
 		refuse(o, p, why, DP_NO_SLOT);
 		return;
 	}
-	d->frame = fr->idx;
-	d->vport = (uint16_t)p;
-	d->hash = 0;
-	d->mark = 0;
-	d->flags = fr->dflags;
-	d->rule = 0;
+	dp_dest_init(d, fr, p);
 	a->bucket = DP_NONE;
 	a->slot = DP_NO_SLOT;
 	a->steer = DP_STEER_NONE;
@@ -275,12 +244,7 @@ unsigned dp_pool_only(const struct snic_cfg *cfg, struct snic_ctr *ctr, struct d
 	}
 	why = pool_accept(cfg, fr, p, pl, d);
 	if (why < 0) {
-		d->frame = fr->idx;
-		d->vport = (uint16_t)p;
-		d->hash = 0;
-		d->mark = 0;
-		d->flags = fr->dflags;
-		d->rule = 0;
+		dp_dest_init(d, fr, p);
 		why = pool_queue(cfg, fr, p, pl, d, &a, df);
 	}
 	if (why >= 0) {
