@@ -60,6 +60,18 @@ lab_up() {
 	export SNIC_SOCKET=/run/snic/lab/$P/snic.sock
 }
 
+# ping_ok NS TO [COUNT]: COUNT pings (10) 50 ms apart from NS to TO, none
+# lost.
+ping_ok() {
+	local ns=$1 to=$2 n=${3:-10} out
+	out=$(ip netns exec "$ns" ping -c "$n" -i 0.05 -W 2 "$to" 2>&1)
+	if echo "$out" | grep -q ' 0% packet loss'; then
+		ok "ping $ns -> $to: $(echo "$out" | tail -1)"
+	else
+		fail "ping $ns -> $to: $(echo "$out" | tail -2 | head -1)"
+	fi
+}
+
 # A value of `snic stats -j`: stat PATH (see systool json).
 stat() {
 	"$SNIC" stats -j | "$SYSTOOL" json "$1"

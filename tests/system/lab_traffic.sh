@@ -16,16 +16,6 @@ NAME=tr
 . "$(dirname "$0")/lab-lib.sh"
 need_root_and
 
-ping_ok() {
-	local ns=$1 to=$2 out
-	out=$(ip netns exec "$ns" ping -c 10 -i 0.05 -W 2 "$to" 2>&1)
-	if echo "$out" | grep -q ' 0% packet loss'; then
-		ok "ping $ns -> $to: $(echo "$out" | tail -1)"
-	else
-		fail "ping $ns -> $to: $(echo "$out" | tail -2 | head -1)"
-	fi
-}
-
 # iperf3 from the peer to VF N's namespace (its server runs from lab up).
 iperf_ok() {
 	local what=$1 to=$2 out

@@ -30,16 +30,6 @@ up_or_skip() {
 	export SNIC_SOCKET=/run/snic/lab/$P/snic.sock
 }
 
-ping_ok() {
-	local ns=$1 to=$2 out
-	out=$(ip netns exec "$ns" ping -c 20 -i 0.05 -W 2 "$to" 2>&1)
-	if echo "$out" | grep -q ' 0% packet loss'; then
-		ok "ping $ns -> $to: $(echo "$out" | tail -1)"
-	else
-		fail "ping $ns -> $to: $(echo "$out" | tail -2 | head -1)"
-	fi
-}
-
 guest_pinged() {
 	local con=/run/snic/lab/$P/vm.console
 	if grep -q "snic-guest: ping 198.51.100.1: ok" "$con"; then
@@ -81,9 +71,9 @@ qemu_gone() {
 
 up_or_skip
 guest_pinged
-ping_ok "$(ns peer)" "$GUEST"
-ping_ok "$(ns peer)" 2001:db8:1::11
-ping_ok "$(ns vm0)" "$GUEST"
+ping_ok "$(ns peer)" "$GUEST" 20
+ping_ok "$(ns peer)" 2001:db8:1::11 20
+ping_ok "$(ns vm0)" "$GUEST" 20
 guest_iperf
 counted
 qemu_gone
