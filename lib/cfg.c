@@ -142,6 +142,33 @@ static const struct snic_rss *hash_twin(const struct snic_cfg *cfg, const struct
 	return r;
 }
 
+/*
+ * Where plain Toeplitz hashes the source and destination addresses, and
+ * maybe both ports after them, of an untagged TCP or UDP frame with a
+ * plain IP header (IPv4 without options, IPv6 without extension headers),
+ * the input is the frame's own bytes from the source address on: 8 or 12
+ * bytes (IPv4), 32 or 36 (IPv6). snic_rx's lane hashes them in place.
+ */
+static void cfg_lane_len(struct snic_pool *pl)
+{
+	static const uint8_t ft[4] = {SNIC_FT_TCP4, SNIC_FT_UDP4, SNIC_FT_TCP6, SNIC_FT_UDP6};
+	const unsigned addrs = SNIC_RXH_IP_SRC | SNIC_RXH_IP_DST;
+	const unsigned ports = SNIC_RXH_L4_B_0_1 | SNIC_RXH_L4_B_2_3;
+	const struct snic_rss_conf *c = snic_rss_conf(pl->rss);
+
+	for (unsigned i = 0; i < 4; i++) {
+		unsigned alen = i >> 1 ? 16 : 4, f = c->fields[ft[i]];
+
+		pl->lane_len[i] = 0;
+		if (c->hfunc != SNIC_HFUNC_TOEPLITZ || (c->flags & SNIC_RSS_TEID))
+			continue;
+		if (f == addrs)
+			pl->lane_len[i] = (uint8_t)(2 * alen);
+		else if (f == (addrs | ports))
+			pl->lane_len[i] = (uint8_t)(2 * alen + 4);
+	}
+}
+
 /* A pool hashes with pl->rss and picks queues from its own pl->rconf. */
 static int build_pool_rss(struct snic_cfg *cfg, const struct snic_nic *nic, struct snic_err *err)
 {
@@ -157,6 +184,7 @@ static int build_pool_rss(struct snic_cfg *cfg, const struct snic_nic *nic, stru
 		pl->rconf = snic_rss_conf(own);
 		pl->rss = hash_twin(cfg, own);
 		pl->bctx = per_pool ? (uint16_t)i : 0;
+		cfg_lane_len(pl);
 	}
 	return 0;
 }

@@ -8,13 +8,16 @@
 #ifndef SNIC_CFG_H
 #define SNIC_CFG_H
 
+#include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "snic/dp.h"
 #include "snic/flow.h"
 #include "snic/rss.h"
 
 #include "nic_impl.h"
+#include "parse_impl.h"
 
 /* A frame's VLAN when it has none (or only a priority tag, VID 0). */
 #define SNIC_VID_NONE 0x1000u
@@ -41,6 +44,9 @@ struct snic_pool {
 	uint32_t nrules;
 	uint32_t grp_off;		   /* its rule groups: cfg->groups[grp_off .. +ngrp) */
 	uint32_t ngrp;			   /* 0: its rules are scanned linearly */
+	uint8_t lane_len[4]; /* snic_rx's lane: the hash input length of TCP4, UDP4, TCP6,
+				UDP6 (index v6 << 1 | udp) where it is a run of the frame's
+				bytes from the source address, else 0 (cfg_lane_len) */
 	const struct snic_rss *rss;	   /* its hash: any compiled conf that hashes alike */
 	const struct snic_rss_conf *rconf; /* its own conf: the RETA (shared on 82599) */
 	uint64_t rate_mbps;		   /* max_tx_rate, 0 = none */
@@ -202,6 +208,35 @@ const struct snic_fdb_ent *snic_fdb_find_ref(const struct snic_fdb *f, const uin
  * the RSS confs of contexts must already be compiled (cfg_rss_find). */
 int snic_flow_compile(struct snic_cfg *cfg, const struct snic_nic *nic, struct snic_err *err);
 void snic_fkey_build(struct snic_fkey *k, const struct snic_pkt *pkt);
+
+/* snic_fkey_build() of the parse of @f, a frame of the fast shape @shape
+ * (parse_impl.h) that is not a tunnel, from its bytes. */
+static inline void snic_fkey_build_shape(struct snic_fkey *k, const uint8_t *f, unsigned shape)
+{
+	bool v6 = shape & SNIC_SHAPE_V6;
+	const uint8_t *l4 = f + (v6 ? SNIC_SHAPE_L4_V6 : SNIC_SHAPE_L4_V4);
+
+	memcpy(k->dmac, f, 6);
+	k->ethertype = snic_rd16(f + 12);
+	k->vlan_tci = 0;
+	k->meta = (uint16_t)(SNIC_FK_IP | SNIC_FK_L4 | (v6 ? SNIC_FK_IPV6 : SNIC_FK_IPV4));
+	k->l4_proto = shape & SNIC_SHAPE_UDP ? 17 : 6;
+	memset(k->pad, 0, sizeof(k->pad));
+	k->sport = snic_rd16(l4);
+	k->dport = snic_rd16(l4 + 2);
+	k->vni = 0;
+	k->teid = 0;
+	k->pad2 = 0;
+	if (v6) {
+		memcpy(k->ip_src, f + SNIC_SHAPE_SRC_V6, 16);
+		memcpy(k->ip_dst, f + SNIC_SHAPE_SRC_V6 + 16, 16);
+		return;
+	}
+	memcpy(k->ip_src, f + SNIC_SHAPE_SRC_V4, 4);
+	memset(k->ip_src + 4, 0, 12);
+	memcpy(k->ip_dst, f + SNIC_SHAPE_SRC_V4 + 4, 4);
+	memset(k->ip_dst + 4, 0, 12);
+}
 static inline bool snic_crule_match(const struct snic_crule *r, const struct snic_fkey *k)
 {
 	uint64_t diff = 0;

@@ -103,7 +103,7 @@ struct dp_pend {
 struct dp_defer {
 	unsigned njob, npend;
 	const struct snic_rss *rss[DP_DEFER_MAX]; /* per job */
-	uint8_t *inp[DP_DEFER_MAX];		  /* in[job] */
+	const uint8_t *inp[DP_DEFER_MAX];	  /* in[job], or the input's bytes in the frame */
 	uint8_t len[DP_DEFER_MAX];
 	uint32_t hash[DP_DEFER_MAX];
 	uint8_t in[DP_DEFER_MAX][SNIC_RSS_INPUT_ROOM];

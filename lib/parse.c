@@ -16,6 +16,8 @@
 
 #include "snic/parse.h"
 
+#include "parse_impl.h"
+
 #define ETH_HLEN  14
 #define VLAN_HLEN 4
 #define IPV4_HLEN 20
@@ -545,76 +547,45 @@ static int parse_tunnel(const uint8_t *f, struct snic_pkt *pkt)
 }
 
 /*
- * The fast path: an untagged Ethernet frame with IPv4 (no options, not a
- * fragment) or IPv6 (no extension header) carrying a whole TCP or UDP
- * header, the frames a NIC sees most. Every condition the full parser
- * would stop or branch on is checked before anything is written; then the
- * level gets exactly the fields the full parser gives such a frame, and no
- * other. Any other frame returns false with @h untouched and takes the full
- * path. tests/unit/test_parse.c compares the two on random frames.
+ * The fast path: a frame of the fast shape (parse_impl.h), the frames a
+ * NIC sees most. Every condition the full parser would stop or branch on
+ * is checked before anything is written; then the level gets exactly the
+ * fields the full parser gives such a frame, and no other. Any other frame
+ * returns false with @h untouched and takes the full path.
+ * tests/unit/test_parse.c compares the two on random frames.
  */
-static inline __attribute__((always_inline)) bool fast_l4_ok(const uint8_t *l4, uint32_t avail,
-							     uint8_t proto)
+static bool parse_fast(const uint8_t *f, uint32_t len, struct snic_hdr *h)
 {
-	if (proto == PROTO_TCP)
-		return avail >= TCP_HLEN && l4[12] >> 4 >= 5 &&
-		       (uint32_t)(l4[12] >> 4) * 4 <= avail;
-	if (proto == PROTO_UDP)
-		return avail >= UDP_HLEN && rd16(l4 + 4) >= UDP_HLEN && rd16(l4 + 4) <= avail;
-	return false;
-}
+	uint32_t l3_end = 0;
+	unsigned shape = snic_fast_shape(f, len, &l3_end);
+	uint32_t l4_off = shape & SNIC_SHAPE_V6 ? SNIC_SHAPE_L4_V6 : SNIC_SHAPE_L4_V4;
 
-static inline __attribute__((always_inline)) void fast_record(const uint8_t *f, uint32_t l3_off,
-							      uint32_t l4_off, uint32_t l3_end,
-							      uint8_t proto, struct snic_hdr *h)
-{
+	if (!shape)
+		return false;
 	h->l2_off = 0;
-	h->l3_off = (uint16_t)l3_off;
+	h->l3_off = ETH_HLEN;
 	h->l4_off = (uint16_t)l4_off;
 	h->l3_end = (uint16_t)l3_end;
 	h->ethertype = rd16(f + 12);
 	h->n_vlan = 0;
-	h->l4_proto = proto;
+	h->l4_proto = shape & SNIC_SHAPE_UDP ? PROTO_UDP : PROTO_TCP;
 	h->n_ext = 0;
 	h->flags = SNIC_HF_L4 | SNIC_HF_L4_FULL;
 	memcpy(h->dmac, f, 6);
 	memcpy(h->smac, f + 6, 6);
 	h->sport = rd16(f + l4_off);
 	h->dport = rd16(f + l4_off + 2);
-}
-
-static bool parse_fast(const uint8_t *f, uint32_t len, struct snic_hdr *h)
-{
-	const uint8_t *ip = f + ETH_HLEN;
-	uint16_t type;
-	uint32_t tot;
-
-	if (len < ETH_HLEN + IPV6_HLEN)
-		return false;
-	type = rd16(f + 12);
-	if (type == ETH_P_IPV4) {
-		tot = rd16(ip + 2);
-		if (ip[0] != 0x45 || (rd16(ip + 6) & (IPV4_MF | IPV4_OFFMASK)) || tot < IPV4_HLEN ||
-		    tot > len - ETH_HLEN || !fast_l4_ok(ip + IPV4_HLEN, tot - IPV4_HLEN, ip[9]))
-			return false;
-		fast_record(f, ETH_HLEN, ETH_HLEN + IPV4_HLEN, ETH_HLEN + tot, ip[9], h);
-		h->l3 = SNIC_L3_IPV4;
-		memcpy(h->ip_src, ip + 12, 4);
-		memset(h->ip_src + 4, 0, 12);
-		memcpy(h->ip_dst, ip + 16, 4);
-		memset(h->ip_dst + 4, 0, 12);
+	if (shape & SNIC_SHAPE_V6) {
+		h->l3 = SNIC_L3_IPV6;
+		memcpy(h->ip_src, f + SNIC_SHAPE_SRC_V6, 16);
+		memcpy(h->ip_dst, f + SNIC_SHAPE_SRC_V6 + 16, 16);
 		return true;
 	}
-	if (type != ETH_P_IPV6)
-		return false;
-	tot = rd16(ip + 4);
-	if (ip[0] >> 4 != 6 || tot > len - ETH_HLEN - IPV6_HLEN ||
-	    !fast_l4_ok(ip + IPV6_HLEN, tot, ip[6]))
-		return false;
-	fast_record(f, ETH_HLEN, ETH_HLEN + IPV6_HLEN, ETH_HLEN + IPV6_HLEN + tot, ip[6], h);
-	h->l3 = SNIC_L3_IPV6;
-	memcpy(h->ip_src, ip + 8, 16);
-	memcpy(h->ip_dst, ip + 24, 16);
+	h->l3 = SNIC_L3_IPV4;
+	memcpy(h->ip_src, f + SNIC_SHAPE_SRC_V4, 4);
+	memset(h->ip_src + 4, 0, 12);
+	memcpy(h->ip_dst, f + SNIC_SHAPE_SRC_V4 + 4, 4);
+	memset(h->ip_dst + 4, 0, 12);
 	return true;
 }
 

@@ -96,11 +96,10 @@ struct snic_rss {
 	uint32_t crc_table[256];
 };
 
-/* Inputs snic_rss_hash_burst() builds at once, and the room of each (the
- * longest input and the 3 bytes xor_words() pads with). */
+/* Inputs snic_rss_hash_burst() builds at once, and the room of each. */
 #define BURST_CHUNK 64
 #define IN_STRIDE   SNIC_RSS_INPUT_ROOM
-_Static_assert(IN_STRIDE >= SNIC_RSS_INPUT_MAX + 3, "xor_words() pads with 3 bytes");
+_Static_assert(IN_STRIDE >= SNIC_RSS_INPUT_MAX, "room for the longest input");
 
 /* The GFNI bulk path hashes 16 inputs at a time, whatever the count: below
  * BULK_MIN left over, hashing them one by one costs less (measured on Zen 4
@@ -895,14 +894,24 @@ const struct snic_rss_conf *snic_rss_conf(const struct snic_rss *r)
 	return &r->conf;
 }
 
-/* @in is padded with zeros to a multiple of 4 bytes. */
+static uint32_t be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* A last partial word counts as if padded with zeros. */
 static uint32_t xor_words(const uint8_t *in, size_t len)
 {
+	uint8_t tail[4] = {0};
 	uint32_t h = 0;
+	size_t i = 0;
 
-	for (size_t i = 0; i < len; i += 4)
-		h ^= (uint32_t)in[i] << 24 | (uint32_t)in[i + 1] << 16 | (uint32_t)in[i + 2] << 8 |
-		     in[i + 3];
+	for (; i + 4 <= len; i += 4)
+		h ^= be32(in + i);
+	if (i < len) {
+		memcpy(tail, in + i, len - i);
+		h ^= be32(tail);
+	}
 	return h;
 }
 
@@ -916,21 +925,19 @@ static uint32_t crc32_fast(const struct snic_rss *r, const uint8_t *in, size_t l
 }
 
 /*
- * The hash of @len input bytes at @in, which has IN_STRIDE bytes of room
- * and was just written. Toeplitz takes the byte table here: it reads the
- * input byte by byte, which the store buffer forwards, where the GFNI
- * path's one wide load would wait for the input's writes to reach the
- * cache (on Zen 4, input included: 16 ns with GFNI, 11.5 with the table,
- * for IPv4 and IPv6 TCP/UDP). Inputs hashed in bulk take the fastest path
- * (toeplitz_prepared).
+ * The hash of @len input bytes at @in, just written. Toeplitz takes the
+ * byte table here: it reads the input byte by byte, which the store buffer
+ * forwards, where the GFNI path's one wide load would wait for the input's
+ * writes to reach the cache (on Zen 4, input included: 16 ns with GFNI,
+ * 11.5 with the table, for IPv4 and IPv6 TCP/UDP). Inputs hashed in bulk
+ * take the fastest path (toeplitz_prepared).
  */
-static uint32_t hash_input(const struct snic_rss *r, uint8_t *in, size_t len)
+static uint32_t hash_input(const struct snic_rss *r, const uint8_t *in, size_t len)
 {
 	if (!len)
 		return 0;
 	switch (r->conf.hfunc) {
 	case SNIC_HFUNC_XOR:
-		memset(in + len, 0, 3);
 		return xor_words(in, len);
 	case SNIC_HFUNC_CRC32:
 		return crc32_fast(r, in, len);
@@ -947,42 +954,32 @@ uint32_t snic_rss_hash(const struct snic_rss *r, const struct snic_pkt *pkt)
 }
 
 /*
- * Toeplitz is linear: zero bytes after an input add nothing to its hash.
- * So prepared inputs, zero past their length, are all hashed at the
- * longest one's length in one bulk call (no sorting by length), but for a
- * remainder too small to be worth a batch of its own, hashed one by one at
- * its own length. The key covers the longest input the conf can give
- * (snic_rss_check), so it covers that length. Without a batched SIMD path
- * the cost grows with the length: each is hashed at its own.
+ * Inputs of any lengths in one bulk call (snic_toeplitz_bulk_lens), but
+ * for a remainder too small to be worth a batch of its own, hashed one by
+ * one. The key covers the longest input the conf can give
+ * (snic_rss_check). Without a batched SIMD path each is hashed at its own
+ * length.
  */
-static void toeplitz_prepared(const struct snic_rss *r, uint8_t *const *in, const uint8_t *len,
-			      unsigned n, uint32_t *hashes)
+static void toeplitz_prepared(const struct snic_rss *r, const uint8_t *const *in,
+			      const uint8_t *len, unsigned n, uint32_t *hashes)
 {
-	unsigned bulk = 0, l = 0;
+	unsigned bulk = 0;
 
 	if (r->bulk_batch)
 		bulk = n % r->bulk_batch < BULK_MIN ? n - n % r->bulk_batch : n;
-	for (unsigned i = 0; i < bulk; i++)
-		l = len[i] > l ? len[i] : l;
 	if (bulk)
-		snic_toeplitz_bulk(r->tz, (const void *const *)in, l, hashes, bulk);
+		snic_toeplitz_bulk_lens(r->tz, (const void *const *)in, len, hashes, bulk);
 	for (unsigned i = bulk; i < n; i++)
 		hashes[i] = len[i] ? snic_toeplitz(r->tz, in[i], len[i]) : 0;
-}
-
-static size_t prepare(const struct snic_rss *r, const struct snic_pkt *pkt, uint8_t *in)
-{
-	memset(in, 0, IN_STRIDE);
-	return input_plain(r, pkt, in);
 }
 
 size_t snic_rss_prepare(const struct snic_rss *r, const struct snic_pkt *pkt,
 			uint8_t in[SNIC_RSS_INPUT_ROOM])
 {
-	return prepare(r, pkt, in);
+	return input_plain(r, pkt, in);
 }
 
-void snic_rss_hash_prepared(const struct snic_rss *r, uint8_t *const *in, const uint8_t *len,
+void snic_rss_hash_prepared(const struct snic_rss *r, const uint8_t *const *in, const uint8_t *len,
 			    unsigned n, uint32_t *hashes)
 {
 	if (hfunc_is_toeplitz(r->conf.hfunc)) {
@@ -997,7 +994,7 @@ void snic_rss_hash_burst(const struct snic_rss *r, const struct snic_pkt *const 
 			 uint32_t *hashes)
 {
 	uint8_t in[BURST_CHUNK][IN_STRIDE];
-	uint8_t *ptr[BURST_CHUNK];
+	const uint8_t *ptr[BURST_CHUNK];
 	uint8_t len[BURST_CHUNK];
 
 	for (unsigned base = 0; base < n; base += BURST_CHUNK) {
@@ -1005,7 +1002,7 @@ void snic_rss_hash_burst(const struct snic_rss *r, const struct snic_pkt *const 
 
 		for (unsigned i = 0; i < m; i++) {
 			ptr[i] = in[i];
-			len[i] = (uint8_t)prepare(r, pkts[base + i], in[i]);
+			len[i] = (uint8_t)input_plain(r, pkts[base + i], in[i]);
 		}
 		snic_rss_hash_prepared(r, ptr, len, m, hashes + base);
 	}

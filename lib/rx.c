@@ -18,6 +18,9 @@
  * A VF with an all-zero MAC has no FDB entry: it receives broadcast and
  * multicast only. A frame no candidate takes is dropped once, under the
  * first candidate's reason (NO_VPORT when there was none).
+ *
+ * Most frames take the lane (rx_lane_*): read straight from their bytes,
+ * without the parse. The others take the general path, which parses them.
  */
 #include "snic/dp.h"
 
@@ -60,22 +63,20 @@ static void rx_switch(const struct snic_cfg *cfg, struct dp_frame *fr, struct dp
 	}
 }
 
-/* Parse a chunk of frames, reading ahead; meanwhile fetch the FDB slot of
- * each unicast frame. A frame too short for Ethernet is left with len 0
- * for snic_rx to drop. */
-static void rx_parse(const struct snic_cfg *cfg, const struct snic_frame *frames, unsigned base,
-		     unsigned m, struct dp_frame *fr)
+/* Parse the frames @gi of a chunk (burst indices); meanwhile fetch the FDB
+ * slot of each unicast frame. A frame too short for Ethernet is left with
+ * len 0 for snic_rx to drop. */
+static void rx_parse(const struct snic_cfg *cfg, const struct snic_frame *frames,
+		     const uint16_t *gi, unsigned m, struct dp_frame *fr)
 {
-	for (unsigned k = 0; k < m; k++)
-		__builtin_prefetch(frames[base + k].data);
 	for (unsigned k = 0; k < m; k++) {
-		const struct snic_frame *f = &frames[base + k];
+		const struct snic_frame *f = &frames[gi[k]];
 
 		if (f->len < 14) {
 			fr[k].len = 0;
 			continue;
 		}
-		dp_frame_init(&fr[k], cfg, f->data, f->len, base + k);
+		dp_frame_init(&fr[k], cfg, f->data, f->len, gi[k]);
 		if (!(f->data[0] & 1))
 			__builtin_prefetch(snic_fdb_home(&cfg->uc, f->data));
 	}
@@ -172,9 +173,160 @@ static bool rx_fast(const struct snic_cfg *cfg, struct snic_ctr *ctr, struct dp_
 }
 
 /*
- * In chunks of DP_BURST frames: parse them all, switch them one by one
- * (copies RSS spreads wait in @df), then hash the waiting ones together.
- * With a steering hook, which sees each copy's hash, copies are hashed as
+ * The lane: a unicast frame of the fast shape (parse_impl.h) that is not a
+ * tunnel's (UDP to 4789, 6081 or 2152), whose MAC has one owner pool that
+ * takes it (link up, no port VLAN, RSS, it fits; an untagged frame passes
+ * every VLAN filter), and that the pool gives a queue by RSS over the
+ * frame's own bytes (pool.lane_len) or by a flow rule's QUEUE action
+ * without a mark. Its flow key is built from the bytes
+ * (snic_fkey_build_shape), its hash input is the frame itself. The same
+ * destination and counters as the general path, which takes every other
+ * frame; tests/unit/test_model.c compares both with the reference model.
+ */
+#define LANE_GENERAL DP_NO_POOL /* rx_lane.pool: the general path */
+#define LANE_SHAPED  0xfffeu	/* rx_lane.pool: of the shape, FDB not yet read */
+
+struct rx_lane {
+	const struct snic_crule *rule;
+	uint16_t pool;
+	uint8_t shape;	 /* SNIC_SHAPE_* */
+	uint8_t src_off; /* the source address: where the hash input starts */
+};
+
+static bool lane_tunnel(const uint8_t *f, unsigned shape)
+{
+	uint16_t dport;
+
+	if (!(shape & SNIC_SHAPE_UDP))
+		return false;
+	dport = snic_rd16(f + (shape & SNIC_SHAPE_V6 ? SNIC_SHAPE_L4_V6 : SNIC_SHAPE_L4_V4) + 2);
+	return dport == SNIC_PORT_VXLAN || dport == SNIC_PORT_GENEVE || dport == SNIC_PORT_GTPU;
+}
+
+/* The shape of each frame of the chunk; for those of the shape, the FDB
+ * slot is fetched. */
+static void lane_shape(const struct snic_cfg *cfg, const struct snic_frame *frames, unsigned base,
+		       unsigned m, struct rx_lane *ln)
+{
+	for (unsigned k = 0; k < m; k++)
+		__builtin_prefetch(frames[base + k].data);
+	for (unsigned k = 0; k < m; k++) {
+		const struct snic_frame *f = &frames[base + k];
+		uint32_t l3_end;
+		unsigned shape;
+
+		ln[k].pool = LANE_GENERAL;
+		if (f->len > cfg->max_frame || f->len > SNIC_PARSE_LEN_MAX || (f->data[0] & 1))
+			continue;
+		shape = snic_fast_shape(f->data, f->len, &l3_end);
+		if (!shape || lane_tunnel(f->data, shape))
+			continue;
+		__builtin_prefetch(snic_fdb_home(&cfg->uc, f->data));
+		ln[k].pool = LANE_SHAPED;
+		ln[k].shape = (uint8_t)shape;
+		ln[k].src_off = shape & SNIC_SHAPE_V6 ? SNIC_SHAPE_SRC_V6 : SNIC_SHAPE_SRC_V4;
+		ln[k].rule = NULL;
+	}
+}
+
+/* lane_len's index of a shape: v6 << 1 | udp. */
+static unsigned lane_idx(unsigned shape)
+{
+	return (shape & SNIC_SHAPE_V6 ? 2 : 0) | (shape & SNIC_SHAPE_UDP ? 1 : 0);
+}
+
+/* The owner pool of each shaped frame, if it takes the frame in the lane;
+ * the flow keys of those whose pool has rules. */
+static void lane_pool(const struct snic_cfg *cfg, const struct snic_frame *frames, unsigned base,
+		      unsigned m, struct rx_lane *ln, struct snic_fkey *key)
+{
+	for (unsigned k = 0; k < m; k++) {
+		const struct snic_fdb_ent *e;
+		const struct snic_pool *pl;
+		unsigned p;
+
+		if (ln[k].pool != LANE_SHAPED)
+			continue;
+		ln[k].pool = LANE_GENERAL;
+		e = snic_fdb_find(&cfg->uc, frames[base + k].data);
+		if (!e || e->n != 1)
+			continue;
+		p = cfg->uc.mem[e->off].pool;
+		pl = &cfg->pool[p];
+		if (!pl->rx_on || pl->pvlan || pl->no_rss || !pl->lane_len[lane_idx(ln[k].shape)])
+			continue;
+		ln[k].pool = (uint16_t)p;
+		if (pl->nrules)
+			snic_fkey_build_shape(&key[k], frames[base + k].data, ln[k].shape);
+	}
+}
+
+/* The rules of those pools, looked up ahead for the chunk (as rx_rules);
+ * a frame whose rule does more than choose a queue leaves the lane. */
+static void lane_rules(const struct snic_cfg *cfg, unsigned m, struct rx_lane *ln,
+		       const struct snic_fkey *key)
+{
+	for (unsigned k = 0; k < m; k++) {
+		const struct snic_pool *pl;
+		const struct snic_crule *r;
+
+		if (ln[k].pool == LANE_GENERAL)
+			continue;
+		pl = &cfg->pool[ln[k].pool];
+		if (!pl->nrules)
+			continue;
+		r = snic_tss_lookup(cfg, pl, &key[k]);
+		if (r && (r->action != SNIC_ACT_QUEUE || (r->flags & SNIC_FLOW_F_MARK)))
+			ln[k].pool = LANE_GENERAL;
+		ln[k].rule = r;
+	}
+}
+
+/* The frame's one destination, at @d. */
+static void lane_emit(const struct snic_cfg *cfg, struct snic_ctr *ctr, const struct snic_frame *f,
+		      unsigned idx, const struct rx_lane *ln, struct snic_dest *d,
+		      struct dp_defer *df)
+{
+	const struct snic_pool *pl = &cfg->pool[ln->pool];
+	const struct snic_crule *r = ln->rule;
+	struct dp_pend *pe;
+	unsigned j;
+
+	d->frame = idx;
+	d->vport = ln->pool;
+	d->hash = 0;
+	d->mark = 0;
+	d->flags = 0;
+	d->rule = 0;
+	d->vlan_tci = 0;
+	d->vlan_tpid = 0;
+	d->vlan_action = SNIC_VLAN_KEEP;
+	ctr->rx.delivered++;
+	if (r) {
+		d->queue = r->queue;
+		d->flags = SNIC_DEST_RULE;
+		d->rule = r->slot;
+		dp_count_queue(ctr, d, f->len);
+		ctr->rule_hits[r->slot]++;
+		return;
+	}
+	j = df->njob++;
+	df->rss[j] = pl->rss;
+	df->inp[j] = f->data + ln->src_off;
+	df->len[j] = pl->lane_len[lane_idx(ln->shape)];
+	pe = &df->pend[df->npend++];
+	pe->d = d;
+	pe->rc = pl->rconf;
+	pe->len = f->len;
+	pe->job = (uint16_t)j;
+	pe->bctx = pl->bctx;
+}
+
+/*
+ * In chunks of DP_BURST frames: find the lane's frames, parse the others,
+ * then give each frame its destinations in order (copies RSS spreads wait
+ * in @df), then hash the waiting ones together. With a steering hook,
+ * which sees each copy's hash, there is no lane and copies are hashed as
  * they are made.
  */
 unsigned snic_rx(const struct snic_cfg *cfg, struct snic_ctr *ctr, const struct snic_frame *frames,
@@ -183,7 +335,9 @@ unsigned snic_rx(const struct snic_cfg *cfg, struct snic_ctr *ctr, const struct 
 	struct dp_aux aux[DP_MAX_OUT];
 	struct dp_refusal ref[DP_MAX_OUT];
 	struct dp_frame fr[DP_BURST];
-	uint16_t lp[DP_BURST];
+	struct rx_lane ln[DP_BURST];
+	struct snic_fkey key[DP_BURST];
+	uint16_t lp[DP_BURST], gi[DP_BURST];
 	struct dp_defer defer, *df = cfg->plugin ? NULL : &defer;
 	unsigned n = 0;
 
@@ -195,27 +349,48 @@ unsigned snic_rx(const struct snic_cfg *cfg, struct snic_ctr *ctr, const struct 
 		return 0;
 	}
 	for (unsigned base = 0; base < nframes; base += DP_BURST) {
-		unsigned m = nframes - base < DP_BURST ? nframes - base : DP_BURST;
+		unsigned m = nframes - base < DP_BURST ? nframes - base : DP_BURST, g = 0;
 
-		rx_parse(cfg, frames, base, m, fr);
-		rx_lookup(cfg, fr, m, lp);
-		rx_rules(cfg, fr, m, lp);
+		if (df) {
+			lane_shape(cfg, frames, base, m, ln);
+			lane_pool(cfg, frames, base, m, ln, key);
+			lane_rules(cfg, m, ln, key);
+		} else {
+			for (unsigned k = 0; k < m; k++)
+				ln[k].pool = LANE_GENERAL;
+		}
+		for (unsigned k = 0; k < m; k++)
+			if (ln[k].pool == LANE_GENERAL)
+				gi[g++] = (uint16_t)(base + k);
+		rx_parse(cfg, frames, gi, g, fr);
+		rx_lookup(cfg, fr, g, lp);
+		rx_rules(cfg, fr, g, lp);
+		g = 0;
 		for (unsigned k = 0; k < m; k++) {
+			struct dp_frame *f;
 			struct dp_out o;
 
-			if (!fr[k].len) {
+			if (df && df->npend + DP_MAX_OUT > DP_DEFER_MAX)
+				dp_defer_flush(cfg, ctr, df);
+			if (ln[k].pool != LANE_GENERAL) {
+				if (n < cap)
+					lane_emit(cfg, ctr, &frames[base + k], base + k, &ln[k],
+						  dests + n++, df);
+				else
+					dp_drop(&ctr->rx, SNIC_DROP_NO_ROOM);
+				continue;
+			}
+			f = &fr[g++];
+			if (!f->len) {
 				dp_drop(&ctr->rx, SNIC_DROP_MALFORMED);
 				continue;
 			}
-			if (df && df->npend + DP_MAX_OUT > DP_DEFER_MAX)
-				dp_defer_flush(cfg, ctr, df);
-			if (fr[k].only != DP_NO_POOL) {
-				if (df && n < cap && rx_fast(cfg, ctr, &fr[k], dests + n, df)) {
+			if (f->only != DP_NO_POOL) {
+				if (df && n < cap && rx_fast(cfg, ctr, f, dests + n, df)) {
 					n++;
 					continue;
 				}
-				n += dp_pool_only(cfg, ctr, &fr[k], fr[k].only, dests + n, cap - n,
-						  df);
+				n += dp_pool_only(cfg, ctr, f, f->only, dests + n, cap - n, df);
 				continue;
 			}
 			o = (struct dp_out){dests + n, cap - n, 0, aux, ref, 0, df, 0, 0};
@@ -223,8 +398,8 @@ unsigned snic_rx(const struct snic_cfg *cfg, struct snic_ctr *ctr, const struct 
 				o.df_njob = df->njob;
 				o.df_npend = df->npend;
 			}
-			rx_switch(cfg, &fr[k], &o);
-			n += dp_finish(cfg, ctr, &ctr->rx, &fr[k], &o);
+			rx_switch(cfg, f, &o);
+			n += dp_finish(cfg, ctr, &ctr->rx, f, &o);
 		}
 		if (df)
 			dp_defer_flush(cfg, ctr, df);

@@ -341,7 +341,8 @@ unsigned dp_finish(const struct snic_cfg *cfg, struct snic_ctr *ctr, struct snic
 static void defer_hash(struct dp_defer *df)
 {
 	const struct snic_rss *rss = df->rss[0];
-	uint8_t *in[DP_DEFER_MAX], len[DP_DEFER_MAX];
+	const uint8_t *in[DP_DEFER_MAX];
+	uint8_t len[DP_DEFER_MAX];
 	uint32_t hashes[DP_DEFER_MAX];
 	uint16_t idx[DP_DEFER_MAX];
 	unsigned same = 0;

@@ -42,10 +42,10 @@ static uint32_t ref_one(const struct snic_toeplitz *t, const uint8_t *data, size
 }
 
 static void ref_bulk(const struct snic_toeplitz *t, const void *const *data, size_t len,
-		     uint32_t *hashes, unsigned n)
+		     const uint8_t *lens, uint32_t *hashes, unsigned n)
 {
 	for (unsigned i = 0; i < n; i++)
-		hashes[i] = ref_one(t, data[i], len);
+		hashes[i] = ref_one(t, data[i], lens ? lens[i] : len);
 }
 
 /* Four independent chains, so that table loads overlap. */
@@ -88,15 +88,24 @@ static void table_pair(const struct snic_toeplitz *t, const uint8_t *a, const ui
 	hashes[1] = b0 ^ b1;
 }
 
+/* Pairs of one length go two at a time. */
 static void table_bulk(const struct snic_toeplitz *t, const void *const *data, size_t len,
-		       uint32_t *hashes, unsigned n)
+		       const uint8_t *lens, uint32_t *hashes, unsigned n)
 {
 	unsigned i = 0;
 
-	for (; i + 2 <= n; i += 2)
-		table_pair(t, data[i], data[i + 1], len, hashes + i);
+	for (; i + 2 <= n; i += 2) {
+		size_t la = lens ? lens[i] : len, lb = lens ? lens[i + 1] : len;
+
+		if (la == lb) {
+			table_pair(t, data[i], data[i + 1], la, hashes + i);
+		} else {
+			hashes[i] = table_one(t, data[i], la);
+			hashes[i + 1] = table_one(t, data[i + 1], lb);
+		}
+	}
 	if (i < n)
-		hashes[i] = table_one(t, data[i], len);
+		hashes[i] = table_one(t, data[i], lens ? lens[i] : len);
 }
 
 struct impl_ops {
@@ -270,7 +279,31 @@ void snic_toeplitz_bulk(const struct snic_toeplitz *t, const void *const *data, 
 		memset(hashes, 0, n * sizeof(*hashes));
 		return;
 	}
-	t->bulk(t, data, len, hashes, n);
+	t->bulk(t, data, len, NULL, hashes, n);
+}
+
+/* The longest of @lens; 0 when one is longer than @t hashes. */
+static size_t lens_max(const struct snic_toeplitz *t, const uint8_t *lens, unsigned n)
+{
+	size_t l = 0;
+
+	for (unsigned i = 0; i < n; i++)
+		l = lens[i] > l ? lens[i] : l;
+	return l > t->max_input ? 0 : l;
+}
+
+/* An input longer than the key covers hashes to 0, as in snic_toeplitz(). */
+static void bulk_lens(const struct snic_toeplitz *t, const struct impl_ops *ops,
+		      const void *const *data, const uint8_t *lens, uint32_t *hashes, unsigned n)
+{
+	size_t l = lens_max(t, lens, n);
+
+	if (l) {
+		ops->bulk(t, data, l, lens, hashes, n);
+		return;
+	}
+	for (unsigned i = 0; i < n; i++)
+		hashes[i] = lens[i] && lens[i] <= t->max_input ? ops->one(t, data[i], lens[i]) : 0;
 }
 
 uint32_t snic_toeplitz_with(const struct snic_toeplitz *t, enum snic_toeplitz_impl impl,
@@ -288,5 +321,18 @@ void snic_toeplitz_bulk_with(const struct snic_toeplitz *t, enum snic_toeplitz_i
 		memset(hashes, 0, n * sizeof(*hashes));
 		return;
 	}
-	impl_ops(t, impl)->bulk(t, data, len, hashes, n);
+	impl_ops(t, impl)->bulk(t, data, len, NULL, hashes, n);
+}
+
+void snic_toeplitz_bulk_lens(const struct snic_toeplitz *t, const void *const *data,
+			     const uint8_t *lens, uint32_t *hashes, unsigned n)
+{
+	bulk_lens(t, &(struct impl_ops){NULL, t->one, t->bulk}, data, lens, hashes, n);
+}
+
+void snic_toeplitz_bulk_lens_with(const struct snic_toeplitz *t, enum snic_toeplitz_impl impl,
+				  const void *const *data, const uint8_t *lens, uint32_t *hashes,
+				  unsigned n)
+{
+	bulk_lens(t, impl_ops(t, impl), data, lens, hashes, n);
 }

@@ -168,14 +168,14 @@ static __m512i xor3(__m512i a, __m512i b, __m512i c)
  * (32 zmm); left rolled, the compiler keeps them on the stack.
  */
 static void pair_batch(const struct snic_toeplitz *t, const struct pair_plan *p,
-		       const void *const *data, uint32_t *hashes)
+		       const void *const *data, const __mmask64 *load, uint32_t *hashes)
 {
 	__m512i x[BATCH], acc[BATCH / 2];
 	unsigned k;
 
 #pragma GCC unroll 16
 	for (unsigned i = 0; i < BATCH; i++)
-		x[i] = _mm512_maskz_loadu_epi8(p->load, data[i]);
+		x[i] = _mm512_maskz_loadu_epi8(load[i], data[i]);
 #pragma GCC unroll 8
 	for (unsigned i = 0; i < BATCH / 2; i++)
 		acc[i] = _mm512_setzero_si512();
@@ -194,28 +194,42 @@ static void pair_batch(const struct snic_toeplitz *t, const struct pair_plan *p,
 	_mm512_storeu_si512(hashes, reduce8(acc));
 }
 
+/* The load masks of a batch: each input's own length, or the plan's. */
+static void batch_loads(const struct pair_plan *p, const uint8_t *lens, unsigned n,
+			__mmask64 *load)
+{
+	for (unsigned j = 0; j < n; j++)
+		load[j] = lens ? load_mask(lens[j]) : p->load;
+	for (unsigned j = n; j < BATCH; j++)
+		load[j] = 0;
+}
+
 void snic_tz_gfni_bulk(const struct snic_toeplitz *t, const void *const *data, size_t len,
-		       uint32_t *hashes, unsigned n)
+		       const uint8_t *lens, uint32_t *hashes, unsigned n)
 {
 	static const uint8_t zero[PAIR_MAX];
 	const void *rest[BATCH];
+	__mmask64 load[BATCH];
 	uint32_t out[BATCH];
 	struct pair_plan plan;
 	unsigned i = 0;
 
 	if (len > PAIR_MAX) {
 		for (; i < n; i++)
-			hashes[i] = snic_tz_gfni_one(t, data[i], len);
+			hashes[i] = snic_tz_gfni_one(t, data[i], lens ? lens[i] : len);
 		return;
 	}
 	pair_plan_init(&plan, len);
-	for (; i + BATCH <= n; i += BATCH)
-		pair_batch(t, &plan, data + i, hashes + i);
+	for (; i + BATCH <= n; i += BATCH) {
+		batch_loads(&plan, lens ? lens + i : NULL, BATCH, load);
+		pair_batch(t, &plan, data + i, load, hashes + i);
+	}
 	if (i == n)
 		return;
 	for (unsigned j = 0; j < BATCH; j++)
 		rest[j] = i + j < n ? data[i + j] : zero;
-	pair_batch(t, &plan, rest, out);
+	batch_loads(&plan, lens ? lens + i : NULL, n - i, load);
+	pair_batch(t, &plan, rest, load, out);
 	for (unsigned j = 0; i + j < n; j++)
 		hashes[i + j] = out[j];
 }

@@ -21,8 +21,10 @@
 #define SNIC_TZ_HIDDEN __attribute__((visibility("hidden")))
 
 typedef uint32_t snic_tz_one_fn(const struct snic_toeplitz *t, const uint8_t *data, size_t len);
+/* @n inputs of @len bytes each, or with @lens of lens[i] bytes (@len then
+ * their longest); bytes past an input's length are not read. */
 typedef void snic_tz_bulk_fn(const struct snic_toeplitz *t, const void *const *data, size_t len,
-			     uint32_t *hashes, unsigned n);
+			     const uint8_t *lens, uint32_t *hashes, unsigned n);
 
 struct snic_toeplitz {
 	/* One matrix per s = j + m; zero past the key, so that SIMD code may
@@ -44,7 +46,7 @@ struct snic_toeplitz {
 SNIC_TZ_HIDDEN uint32_t snic_tz_gfni_one(const struct snic_toeplitz *t, const uint8_t *data,
 					 size_t len);
 SNIC_TZ_HIDDEN void snic_tz_gfni_bulk(const struct snic_toeplitz *t, const void *const *data,
-				      size_t len, uint32_t *hashes, unsigned n);
+				      size_t len, const uint8_t *lens, uint32_t *hashes, unsigned n);
 #endif
 
 #endif

@@ -150,32 +150,30 @@ const struct snic_rss_conf *snic_rss_conf(const struct snic_rss *r);
 /* The hash of a parsed frame. Data path. */
 uint32_t snic_rss_hash(const struct snic_rss *r, const struct snic_pkt *pkt);
 
-/* Room a prepared hash input takes: the longest input and padding. */
+/* Room a prepared hash input takes: the longest input. */
 #define SNIC_RSS_INPUT_ROOM 52
 
 /*
  * The two halves of snic_rss_hash_burst(), for a caller with other work to
  * do between them. snic_rss_prepare() writes @pkt's hash input under @r
- * into @in, zero after it, and returns its length (the bytes of
- * snic_rss_input()). snic_rss_hash_prepared() sets hashes[i] to the hash
- * of the len[i] bytes at in[i], as snic_rss_prepare() left them (it may
- * write to them): the same as snic_rss_hash() of the packets. SIMD hash
- * paths load an input with one wide read, which waits while the narrow
- * writes that made it are still on their way to the cache: inputs
- * prepared well before they are hashed cost less. Data path: no
- * allocation, no lock.
+ * into @in and returns its length (the bytes of snic_rss_input()).
+ * snic_rss_hash_prepared() sets hashes[i] to the hash of the len[i] bytes
+ * at in[i], reading no others and writing none: an input may also be bytes
+ * of the frame itself, where they are the input snic_rss_input() would
+ * build. The same as snic_rss_hash() of the packets. SIMD hash paths load
+ * an input with one wide read, which waits while the narrow writes that
+ * made it are still on their way to the cache: inputs prepared well before
+ * they are hashed cost less. Data path: no allocation, no lock.
  */
 size_t snic_rss_prepare(const struct snic_rss *r, const struct snic_pkt *pkt,
 			uint8_t in[SNIC_RSS_INPUT_ROOM]);
-void snic_rss_hash_prepared(const struct snic_rss *r, uint8_t *const *in, const uint8_t *len,
+void snic_rss_hash_prepared(const struct snic_rss *r, const uint8_t *const *in, const uint8_t *len,
 			    unsigned n, uint32_t *hashes);
 
 /*
  * The hashes of @n parsed frames: hashes[i] = snic_rss_hash(r, pkts[i]).
- * All inputs are built first, then hashed together (snic_toeplitz_bulk, at
- * the longest input's length: zero bytes after an input do not change its
- * Toeplitz hash), which costs less per frame than snic_rss_hash() from a
- * few frames on. Data path: no allocation, no lock; @n may be any number.
+ * All inputs are built first, then hashed together (snic_toeplitz_bulk_lens),
+ * which costs less per frame than snic_rss_hash() from a few frames on. Data path: no allocation, no lock; @n may be any number.
  */
 void snic_rss_hash_burst(const struct snic_rss *r, const struct snic_pkt *const *pkts, unsigned n,
 			 uint32_t *hashes);

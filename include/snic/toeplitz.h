@@ -55,6 +55,15 @@ uint32_t snic_toeplitz(const struct snic_toeplitz *t, const void *data, size_t l
 void snic_toeplitz_bulk(const struct snic_toeplitz *t, const void *const *data, size_t len,
 			uint32_t *hashes, unsigned n);
 
+/*
+ * Hash @n inputs of their own lengths: hashes[i] = snic_toeplitz(t,
+ * data[i], lens[i]). Only those bytes are read, so an input may lie in a
+ * frame, among other bytes. As fast as snic_toeplitz_bulk() at the longest
+ * length.
+ */
+void snic_toeplitz_bulk_lens(const struct snic_toeplitz *t, const void *const *data,
+			     const uint8_t *lens, uint32_t *hashes, unsigned n);
+
 /* The implementations, named so that tests and benchmarks can pick one. */
 enum snic_toeplitz_impl {
 	SNIC_TOEPLITZ_REF = 0,
@@ -77,5 +86,8 @@ uint32_t snic_toeplitz_with(const struct snic_toeplitz *t, enum snic_toeplitz_im
 			    const void *data, size_t len);
 void snic_toeplitz_bulk_with(const struct snic_toeplitz *t, enum snic_toeplitz_impl impl,
 			     const void *const *data, size_t len, uint32_t *hashes, unsigned n);
+void snic_toeplitz_bulk_lens_with(const struct snic_toeplitz *t, enum snic_toeplitz_impl impl,
+				  const void *const *data, const uint8_t *lens, uint32_t *hashes,
+				  unsigned n);
 
 #endif

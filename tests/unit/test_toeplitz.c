@@ -270,6 +270,48 @@ Test(toeplitz, no_read_past_input)
 	munmap(map, 2 * page);
 }
 
+/* Inputs of mixed lengths, each ending where an unreadable page begins,
+ * hashed in one call: each gets its own length's hash, from every path
+ * and through the best one. */
+Test(toeplitz, bulk_of_mixed_lengths_reads_each_input_alone)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	uint8_t key[SNIC_TOEPLITZ_KEY_MAX], lens[BULK_MAX];
+	const void *ptrs[BULK_MAX];
+	uint32_t got[BULK_MAX], want[BULK_MAX];
+	struct snic_toeplitz *t;
+	uint8_t *map;
+
+	map = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	cr_assert_neq(map, MAP_FAILED);
+	cr_assert_eq(mprotect(map + page, page, PROT_NONE), 0);
+	rng_fill(key, sizeof(key));
+	rng_fill(map, page);
+	t = make(key, sizeof(key));
+	for (unsigned round = 0; round < 200; round++) {
+		unsigned n = 1 + round % BULK_MAX;
+
+		rng_fill(lens, n);
+		for (unsigned i = 0; i < n; i++) {
+			lens[i] %= (uint8_t)(snic_toeplitz_max_input(t) + 1);
+			ptrs[i] = map + page - lens[i];
+			want[i] = snic_toeplitz_ref(key, sizeof(key), ptrs[i], lens[i]);
+		}
+		FOR_EACH_IMPL(impl)
+		{
+			snic_toeplitz_bulk_lens_with(t, impl, ptrs, lens, got, n);
+			for (unsigned i = 0; i < n; i++)
+				cr_assert_eq(got[i], want[i], "round %u %s input %u of %u bytes",
+					     round, snic_toeplitz_impl_name(impl), i, lens[i]);
+		}
+		snic_toeplitz_bulk_lens(t, ptrs, lens, got, n);
+		for (unsigned i = 0; i < n; i++)
+			cr_assert_eq(got[i], want[i], "round %u best input %u", round, i);
+	}
+	snic_toeplitz_free(t);
+	munmap(map, 2 * page);
+}
+
 /* A batch of n random inputs of one length: each path, single and bulk. */
 struct batch {
 	const uint8_t *key;

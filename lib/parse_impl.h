@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The frame shape of the parser's fast path (parse.c), shared with
+ * snic_rx's lane (rx.c), which reads such frames without the parse: one
+ * test, so that the two take exactly the same frames.
+ */
+#ifndef SNIC_PARSE_IMPL_H
+#define SNIC_PARSE_IMPL_H
+
+#include <stdint.h>
+
+#include "snic/parse.h"
+
+#define SNIC_SHAPE_OK  (1u << 0) /* the frame has the shape */
+#define SNIC_SHAPE_UDP (1u << 1) /* else TCP */
+#define SNIC_SHAPE_V6  (1u << 2) /* else IPv4 */
+
+/* Offsets in a frame of the shape. */
+#define SNIC_SHAPE_L3	  14u
+#define SNIC_SHAPE_L4_V4  34u /* after a 20-byte IPv4 header */
+#define SNIC_SHAPE_L4_V6  54u /* after the 40-byte IPv6 header */
+#define SNIC_SHAPE_SRC_V4 26u /* IPv4 source address, then destination */
+#define SNIC_SHAPE_SRC_V6 22u /* IPv6 source address, then destination */
+
+static inline uint16_t snic_rd16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+/*
+ * Has the @len bytes at @f the fast shape: an untagged Ethernet frame with
+ * IPv4 (no options, not a fragment) or IPv6 (no extension header) whose
+ * length fields fit the frame, carrying a whole TCP or UDP header whose
+ * own length fits the IP packet? @len is at most SNIC_PARSE_LEN_MAX.
+ * Returns SNIC_SHAPE_* bits, 0 when not; @l3_end gets the end of the IP
+ * packet by its length field. Reads only bytes below @len.
+ */
+static inline __attribute__((always_inline)) unsigned snic_fast_shape(const uint8_t *f,
+								     uint32_t len,
+								     uint32_t *l3_end)
+{
+	const uint8_t *ip = f + SNIC_SHAPE_L3, *l4;
+	unsigned shape = SNIC_SHAPE_OK;
+	uint32_t tot, avail;
+	uint16_t type;
+	uint8_t proto;
+
+	if (len < SNIC_SHAPE_L4_V6)
+		return 0;
+	type = snic_rd16(f + 12);
+	if (type == 0x0800) {
+		tot = snic_rd16(ip + 2);
+		/* version 4 with IHL 5; neither MF nor a fragment offset */
+		if (ip[0] != 0x45 || (snic_rd16(ip + 6) & 0x3fff) || tot < 20 ||
+		    tot > len - SNIC_SHAPE_L3)
+			return 0;
+		proto = ip[9];
+		l4 = f + SNIC_SHAPE_L4_V4;
+		avail = tot - 20;
+		*l3_end = SNIC_SHAPE_L3 + tot;
+	} else if (type == 0x86dd) {
+		tot = snic_rd16(ip + 4);
+		if (ip[0] >> 4 != 6 || tot > len - SNIC_SHAPE_L4_V6)
+			return 0;
+		proto = ip[6];
+		l4 = f + SNIC_SHAPE_L4_V6;
+		avail = tot;
+		*l3_end = SNIC_SHAPE_L4_V6 + tot;
+		shape |= SNIC_SHAPE_V6;
+	} else {
+		return 0;
+	}
+	if (proto == 6) /* TCP: data offset 5..15 words, inside the packet */
+		return avail >= 20 && l4[12] >> 4 >= 5 && (uint32_t)(l4[12] >> 4) * 4 <= avail
+			       ? shape
+			       : 0;
+	if (proto == 17) /* UDP: its length 8.. and inside the packet */
+		return avail >= 8 && snic_rd16(l4 + 4) >= 8 && snic_rd16(l4 + 4) <= avail
+			       ? shape | SNIC_SHAPE_UDP
+			       : 0;
+	return 0;
+}
+
+#endif
