@@ -42,11 +42,12 @@ struct snic_pool {
 	uint16_t bctx;	   /* bucket counter context of its own RSS conf */
 	uint32_t rule_off; /* its rules: cfg->rules[rule_off .. +nrules) */
 	uint32_t nrules;
-	uint32_t grp_off;		   /* its rule groups: cfg->groups[grp_off .. +ngrp) */
-	uint32_t ngrp;			   /* 0: its rules are scanned linearly */
-	uint8_t lane_len[4]; /* snic_rx's lane: the hash input length of TCP4, UDP4, TCP6,
-				UDP6 (index v6 << 1 | udp) where it is a run of the frame's
-				bytes from the source address, else 0 (cfg_lane_len) */
+	uint32_t grp_off; /* its rule groups: cfg->groups[grp_off .. +ngrp) */
+	uint32_t ngrp;	  /* 0: its rules are scanned linearly */
+	/* snic_rx's lane: the hash input length of TCP4, UDP4, TCP6, UDP6
+	 * (index v6 << 1 | udp) where it is a run of the frame's bytes from
+	 * the source address, else 0 (cfg.c, cfg_lane_len) */
+	uint8_t lane_len[4];
 	const struct snic_rss *rss;	   /* its hash: any compiled conf that hashes alike */
 	const struct snic_rss_conf *rconf; /* its own conf: the RETA (shared on 82599) */
 	uint64_t rate_mbps;		   /* max_tx_rate, 0 = none */

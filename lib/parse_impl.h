@@ -36,8 +36,8 @@ static inline uint16_t snic_rd16(const uint8_t *p)
  * packet by its length field. Reads only bytes below @len.
  */
 static inline __attribute__((always_inline)) unsigned snic_fast_shape(const uint8_t *f,
-								     uint32_t len,
-								     uint32_t *l3_end)
+								      uint32_t len,
+								      uint32_t *l3_end)
 {
 	const uint8_t *ip = f + SNIC_SHAPE_L3, *l4;
 	unsigned shape = SNIC_SHAPE_OK;

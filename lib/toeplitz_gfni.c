@@ -195,8 +195,7 @@ static void pair_batch(const struct snic_toeplitz *t, const struct pair_plan *p,
 }
 
 /* The load masks of a batch: each input's own length, or the plan's. */
-static void batch_loads(const struct pair_plan *p, const uint8_t *lens, unsigned n,
-			__mmask64 *load)
+static void batch_loads(const struct pair_plan *p, const uint8_t *lens, unsigned n, __mmask64 *load)
 {
 	for (unsigned j = 0; j < n; j++)
 		load[j] = lens ? load_mask(lens[j]) : p->load;

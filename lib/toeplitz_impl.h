@@ -46,7 +46,8 @@ struct snic_toeplitz {
 SNIC_TZ_HIDDEN uint32_t snic_tz_gfni_one(const struct snic_toeplitz *t, const uint8_t *data,
 					 size_t len);
 SNIC_TZ_HIDDEN void snic_tz_gfni_bulk(const struct snic_toeplitz *t, const void *const *data,
-				      size_t len, const uint8_t *lens, uint32_t *hashes, unsigned n);
+				      size_t len, const uint8_t *lens, uint32_t *hashes,
+				      unsigned n);
 #endif
 
 #endif

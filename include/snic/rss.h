@@ -173,7 +173,8 @@ void snic_rss_hash_prepared(const struct snic_rss *r, const uint8_t *const *in, 
 /*
  * The hashes of @n parsed frames: hashes[i] = snic_rss_hash(r, pkts[i]).
  * All inputs are built first, then hashed together (snic_toeplitz_bulk_lens),
- * which costs less per frame than snic_rss_hash() from a few frames on. Data path: no allocation, no lock; @n may be any number.
+ * which costs less per frame than snic_rss_hash() from a few frames on.
+ * Data path: no allocation, no lock; @n may be any number.
  */
 void snic_rss_hash_burst(const struct snic_rss *r, const struct snic_pkt *const *pkts, unsigned n,
 			 uint32_t *hashes);
