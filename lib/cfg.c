@@ -147,7 +147,8 @@ static const struct snic_rss *hash_twin(const struct snic_cfg *cfg, const struct
  * maybe both ports after them, of an untagged TCP or UDP frame with a
  * plain IP header (IPv4 without options, IPv6 without extension headers),
  * the input is the frame's own bytes from the source address on: 8 or 12
- * bytes (IPv4), 32 or 36 (IPv6). snic_rx's lane hashes them in place.
+ * bytes (IPv4), 32 or 36 (IPv6). snic_rx's lane hashes them in place, for
+ * a pool that takes such a frame as it is: link up, no port VLAN, RSS.
  */
 static void cfg_lane_len(struct snic_pool *pl)
 {
@@ -155,12 +156,13 @@ static void cfg_lane_len(struct snic_pool *pl)
 	const unsigned addrs = SNIC_RXH_IP_SRC | SNIC_RXH_IP_DST;
 	const unsigned ports = SNIC_RXH_L4_B_0_1 | SNIC_RXH_L4_B_2_3;
 	const struct snic_rss_conf *c = snic_rss_conf(pl->rss);
+	bool takes = pl->rx_on && !pl->pvlan && !pl->no_rss;
 
 	for (unsigned i = 0; i < 4; i++) {
 		unsigned alen = i >> 1 ? 16 : 4, f = c->fields[ft[i]];
 
 		pl->lane_len[i] = 0;
-		if (c->hfunc != SNIC_HFUNC_TOEPLITZ || (c->flags & SNIC_RSS_TEID))
+		if (!takes || c->hfunc != SNIC_HFUNC_TOEPLITZ || (c->flags & SNIC_RSS_TEID))
 			continue;
 		if (f == addrs)
 			pl->lane_len[i] = (uint8_t)(2 * alen);

@@ -46,7 +46,8 @@ struct snic_pool {
 	uint32_t ngrp;	  /* 0: its rules are scanned linearly */
 	/* snic_rx's lane: the hash input length of TCP4, UDP4, TCP6, UDP6
 	 * (index v6 << 1 | udp) where it is a run of the frame's bytes from
-	 * the source address, else 0 (cfg.c, cfg_lane_len) */
+	 * the source address and the pool takes such frames as they are,
+	 * else 0 (cfg.c, cfg_lane_len) */
 	uint8_t lane_len[4];
 	const struct snic_rss *rss;	   /* its hash: any compiled conf that hashes alike */
 	const struct snic_rss_conf *rconf; /* its own conf: the RETA (shared on 82599) */
@@ -56,9 +57,10 @@ struct snic_pool {
 
 /* FDB: MAC -> members (pool, VID), open addressing. */
 struct snic_fdb_ent {
-	uint64_t key; /* MAC in the low 48 bits, bit 63 set; 0 = empty */
-	uint32_t off; /* first member */
-	uint32_t n;   /* members, sorted by pool */
+	uint64_t key;  /* MAC in the low 48 bits, bit 63 set; 0 = empty */
+	uint32_t off;  /* first member */
+	uint16_t n;    /* members, sorted by pool */
+	uint16_t pool; /* the first member's pool, in the entry's own cache line */
 };
 
 struct snic_fdb_member {

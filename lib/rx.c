@@ -102,7 +102,7 @@ static void rx_lookup(const struct snic_cfg *cfg, struct dp_frame *fr, unsigned 
 		fr[k].fdb = e;
 		if (!e)
 			continue;
-		p = cfg->uc.mem[e->off].pool;
+		p = e->pool;
 		if (e->n == 1) /* on the frame's VLAN or not (rx_unicast) */
 			fr[k].only = (uint16_t)p;
 		if (!cfg->pool[p].nrules)
@@ -232,7 +232,8 @@ static void lane_shape(const struct snic_cfg *cfg, const struct snic_frame *fram
 /* lane_len's index of a shape: v6 << 1 | udp. */
 static unsigned lane_idx(unsigned shape)
 {
-	return (shape & SNIC_SHAPE_V6 ? 2 : 0) | (shape & SNIC_SHAPE_UDP ? 1 : 0);
+	_Static_assert(SNIC_SHAPE_UDP == 2 && SNIC_SHAPE_V6 == 4, "shape bits 1, 2: udp, v6");
+	return (shape >> 1) & 3;
 }
 
 /* The owner pool of each shaped frame, if it takes the frame in the lane;
@@ -251,9 +252,9 @@ static void lane_pool(const struct snic_cfg *cfg, const struct snic_frame *frame
 		e = snic_fdb_find(&cfg->uc, frames[base + k].data);
 		if (!e || e->n != 1)
 			continue;
-		p = cfg->uc.mem[e->off].pool;
+		p = e->pool;
 		pl = &cfg->pool[p];
-		if (!pl->rx_on || pl->pvlan || pl->no_rss || !pl->lane_len[lane_idx(ln[k].shape)])
+		if (!pl->lane_len[lane_idx(ln[k].shape)]) /* also 0 when the pool can't */
 			continue;
 		ln[k].pool = (uint16_t)p;
 		if (pl->nrules)

@@ -71,7 +71,7 @@ static void fdb_insert(struct snic_fdb *f, uint64_t key, uint32_t off, uint32_t 
 
 	while (f->tab[i].key)
 		i = (i + 1) & f->mask;
-	f->tab[i] = (struct snic_fdb_ent){key, off, n};
+	f->tab[i] = (struct snic_fdb_ent){key, off, (uint16_t)n, f->mem[off].pool};
 }
 
 /* Sort and de-duplicate @it, then lay it out as table + members. */

@@ -121,7 +121,7 @@ static int group_alloc(struct snic_tss_group *g, unsigned nrules)
 {
 	unsigned size = 8;
 
-	while (size < 4 * nrules)
+	while (size < 16 * nrules)
 		size *= 2;
 	g->tab = malloc(size * sizeof(*g->tab));
 	if (!g->tab)
