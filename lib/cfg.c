@@ -158,6 +158,7 @@ static void cfg_lane_len(struct snic_pool *pl)
 	const struct snic_rss_conf *c = snic_rss_conf(pl->rss);
 	bool takes = pl->rx_on && !pl->pvlan && !pl->no_rss;
 
+	pl->lane_l2 = takes;
 	for (unsigned i = 0; i < 4; i++) {
 		unsigned alen = i >> 1 ? 16 : 4, f = c->fields[ft[i]];
 

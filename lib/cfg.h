@@ -49,6 +49,7 @@ struct snic_pool {
 	 * the source address and the pool takes such frames as they are,
 	 * else 0 (cfg.c, cfg_lane_len) */
 	uint8_t lane_len[4];
+	uint8_t lane_l2; /* the pool takes untagged frames as they are (the lane's L2 shape) */
 	const struct snic_rss *rss;	   /* its hash: any compiled conf that hashes alike */
 	const struct snic_rss_conf *rconf; /* its own conf: the RETA (shared on 82599) */
 	uint64_t rate_mbps;		   /* max_tx_rate, 0 = none */
@@ -213,7 +214,8 @@ int snic_flow_compile(struct snic_cfg *cfg, const struct snic_nic *nic, struct s
 void snic_fkey_build(struct snic_fkey *k, const struct snic_pkt *pkt);
 
 /* snic_fkey_build() of the parse of @f, a frame of the fast shape @shape
- * (parse_impl.h) that is not a tunnel, from its bytes. */
+ * (parse_impl.h) that is not a tunnel, or of SNIC_SHAPE_L2, from its
+ * bytes. */
 static inline void snic_fkey_build_shape(struct snic_fkey *k, const uint8_t *f, unsigned shape)
 {
 	bool v6 = shape & SNIC_SHAPE_V6;
@@ -222,14 +224,23 @@ static inline void snic_fkey_build_shape(struct snic_fkey *k, const uint8_t *f, 
 	memcpy(k->dmac, f, 6);
 	k->ethertype = snic_rd16(f + 12);
 	k->vlan_tci = 0;
-	k->meta = (uint16_t)(SNIC_FK_IP | SNIC_FK_L4 | (v6 ? SNIC_FK_IPV6 : SNIC_FK_IPV4));
-	k->l4_proto = shape & SNIC_SHAPE_UDP ? 17 : 6;
 	memset(k->pad, 0, sizeof(k->pad));
-	k->sport = snic_rd16(l4);
-	k->dport = snic_rd16(l4 + 2);
 	k->vni = 0;
 	k->teid = 0;
 	k->pad2 = 0;
+	if (shape & SNIC_SHAPE_L2) {
+		k->meta = 0;
+		k->l4_proto = 0;
+		k->sport = 0;
+		k->dport = 0;
+		memset(k->ip_src, 0, 16);
+		memset(k->ip_dst, 0, 16);
+		return;
+	}
+	k->meta = (uint16_t)(SNIC_FK_IP | SNIC_FK_L4 | (v6 ? SNIC_FK_IPV6 : SNIC_FK_IPV4));
+	k->l4_proto = shape & SNIC_SHAPE_UDP ? 17 : 6;
+	k->sport = snic_rd16(l4);
+	k->dport = snic_rd16(l4 + 2);
 	if (v6) {
 		memcpy(k->ip_src, f + SNIC_SHAPE_SRC_V6, 16);
 		memcpy(k->ip_dst, f + SNIC_SHAPE_SRC_V6 + 16, 16);
@@ -240,6 +251,7 @@ static inline void snic_fkey_build_shape(struct snic_fkey *k, const uint8_t *f, 
 	memcpy(k->ip_dst, f + SNIC_SHAPE_SRC_V4 + 4, 4);
 	memset(k->ip_dst + 4, 0, 12);
 }
+
 static inline bool snic_crule_match(const struct snic_crule *r, const struct snic_fkey *k)
 {
 	uint64_t diff = 0;

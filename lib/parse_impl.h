@@ -14,6 +14,9 @@
 #define SNIC_SHAPE_OK  (1u << 0) /* the frame has the shape */
 #define SNIC_SHAPE_UDP (1u << 1) /* else TCP */
 #define SNIC_SHAPE_V6  (1u << 2) /* else IPv4 */
+/* Not of the fast shape but plainer still: an untagged frame whose
+ * ethertype is neither IP nor a VLAN tag (snic_l2_shape). */
+#define SNIC_SHAPE_L2  (1u << 3)
 
 /* Offsets in a frame of the shape. */
 #define SNIC_SHAPE_L3	  14u
@@ -79,6 +82,24 @@ static inline __attribute__((always_inline)) unsigned snic_fast_shape(const uint
 			       ? shape | SNIC_SHAPE_UDP
 			       : 0;
 	return 0;
+}
+
+/*
+ * SNIC_SHAPE_L2 when the @len bytes at @f are a whole Ethernet header
+ * whose ethertype is neither IPv4, IPv6 nor a VLAN TPID (802.1Q, 802.1ad,
+ * 0x9100): the parser reads the Ethernet header and stops (SNIC_L3_OTHER).
+ * Else 0.
+ */
+static inline unsigned snic_l2_shape(const uint8_t *f, uint32_t len)
+{
+	uint16_t type;
+
+	if (len < SNIC_SHAPE_L3)
+		return 0;
+	type = snic_rd16(f + 12);
+	if (type == 0x0800 || type == 0x86dd || type == 0x8100 || type == 0x88a8 || type == 0x9100)
+		return 0;
+	return SNIC_SHAPE_L2;
 }
 
 #endif

@@ -174,12 +174,14 @@ static bool rx_fast(const struct snic_cfg *cfg, struct snic_ctr *ctr, struct dp_
 
 /*
  * The lane: a unicast frame of the fast shape (parse_impl.h) that is not a
- * tunnel's (UDP to 4789, 6081 or 2152), whose MAC has one owner pool that
- * takes it (link up, no port VLAN, RSS, it fits; an untagged frame passes
- * every VLAN filter), and that the pool gives a queue by RSS over the
- * frame's own bytes (pool.lane_len) or by a flow rule's QUEUE action
- * without a mark. Its flow key is built from the bytes
- * (snic_fkey_build_shape), its hash input is the frame itself. The same
+ * tunnel's (UDP to 4789, 6081 or 2152), or of the L2 shape (untagged, not
+ * IP), whose one candidate pool takes it (link up, no port VLAN, RSS, it
+ * fits; an untagged frame passes every VLAN filter) and gives it a queue
+ * by RSS or by a flow rule's QUEUE action without a mark. The candidate is
+ * the MAC's one owner, or for a MAC the FDB does not know the PF's pool
+ * when no VF is promiscuous. Its flow key is built from the bytes
+ * (snic_fkey_build_shape); its hash input is the frame itself
+ * (pool.lane_len), or none for the L2 shape (not IP: hash 0). The same
  * destination and counters as the general path, which takes every other
  * frame; tests/unit/test_model.c compares both with the reference model.
  */
@@ -216,10 +218,15 @@ static void lane_shape(const struct snic_cfg *cfg, const struct snic_frame *fram
 		unsigned shape;
 
 		ln[k].pool = LANE_GENERAL;
-		if (f->len > cfg->max_frame || f->len > SNIC_PARSE_LEN_MAX || (f->data[0] & 1))
+		if (f->len < SNIC_SHAPE_L3 || f->len > cfg->max_frame ||
+		    f->len > SNIC_PARSE_LEN_MAX || (f->data[0] & 1))
 			continue;
 		shape = snic_fast_shape(f->data, f->len, &l3_end);
-		if (!shape || lane_tunnel(f->data, shape))
+		if (!shape)
+			shape = snic_l2_shape(f->data, f->len);
+		else if (lane_tunnel(f->data, shape))
+			continue;
+		if (!shape)
 			continue;
 		__builtin_prefetch(snic_fdb_home(&cfg->uc, f->data));
 		ln[k].pool = LANE_SHAPED;
@@ -229,11 +236,17 @@ static void lane_shape(const struct snic_cfg *cfg, const struct snic_frame *fram
 	}
 }
 
-/* lane_len's index of a shape: v6 << 1 | udp. */
+/* lane_len's index of an IP shape: v6 << 1 | udp. */
 static unsigned lane_idx(unsigned shape)
 {
 	_Static_assert(SNIC_SHAPE_UDP == 2 && SNIC_SHAPE_V6 == 4, "shape bits 1, 2: udp, v6");
 	return (shape >> 1) & 3;
+}
+
+/* Does pool @pl take a frame of @shape in the lane? */
+static bool lane_takes(const struct snic_pool *pl, unsigned shape)
+{
+	return shape & SNIC_SHAPE_L2 ? pl->lane_l2 : pl->lane_len[lane_idx(shape)] != 0;
 }
 
 /* The owner pool of each shaped frame, if it takes the frame in the lane;
@@ -250,11 +263,11 @@ static void lane_pool(const struct snic_cfg *cfg, const struct snic_frame *frame
 			continue;
 		ln[k].pool = LANE_GENERAL;
 		e = snic_fdb_find(&cfg->uc, frames[base + k].data);
-		if (!e || e->n != 1)
+		if (e ? e->n != 1 : cfg->n_promisc != 0)
 			continue;
-		p = e->pool;
+		p = e ? e->pool : cfg->pf;
 		pl = &cfg->pool[p];
-		if (!pl->lane_len[lane_idx(ln[k].shape)]) /* also 0 when the pool can't */
+		if (!lane_takes(pl, ln[k].shape))
 			continue;
 		ln[k].pool = (uint16_t)p;
 		if (pl->nrules)
@@ -314,7 +327,7 @@ static void lane_emit(const struct snic_cfg *cfg, struct snic_ctr *ctr, const st
 	j = df->njob++;
 	df->rss[j] = pl->rss;
 	df->inp[j] = f->data + ln->src_off;
-	df->len[j] = pl->lane_len[lane_idx(ln->shape)];
+	df->len[j] = ln->shape & SNIC_SHAPE_L2 ? 0 : pl->lane_len[lane_idx(ln->shape)];
 	pe = &df->pend[df->npend++];
 	pe->d = d;
 	pe->rc = pl->rconf;
