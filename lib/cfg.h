@@ -19,6 +19,10 @@
 #include "nic_impl.h"
 #include "parse_impl.h"
 
+/* Shared by the data path's files only: bound inside libsnic, called
+ * directly, not through the PLT. */
+#define DP_HIDDEN __attribute__((visibility("hidden")))
+
 /* A frame's VLAN when it has none (or only a priority tag, VID 0). */
 #define SNIC_VID_NONE 0x1000u
 /* An FDB member that takes every VLAN its pool's filter passes. */
@@ -202,7 +206,7 @@ static inline const struct snic_fdb_ent *snic_fdb_home(const struct snic_fdb *f,
 }
 
 /* The entry of @mac, or NULL. Data path. */
-const struct snic_fdb_ent *snic_fdb_find(const struct snic_fdb *f, const uint8_t mac[6]);
+DP_HIDDEN const struct snic_fdb_ent *snic_fdb_find(const struct snic_fdb *f, const uint8_t mac[6]);
 /* The plain twin of snic_fdb_find: a linear scan of the members. Tests. */
 const struct snic_fdb_ent *snic_fdb_find_ref(const struct snic_fdb *f, const uint8_t mac[6]);
 
@@ -211,7 +215,7 @@ const struct snic_fdb_ent *snic_fdb_find_ref(const struct snic_fdb *f, const uin
 /* Compile @nic's rules into cfg->rules, grouped by pool in priority order;
  * the RSS confs of contexts must already be compiled (cfg_rss_find). */
 int snic_flow_compile(struct snic_cfg *cfg, const struct snic_nic *nic, struct snic_err *err);
-void snic_fkey_build(struct snic_fkey *k, const struct snic_pkt *pkt);
+DP_HIDDEN void snic_fkey_build(struct snic_fkey *k, const struct snic_pkt *pkt);
 
 /* snic_fkey_build() of the parse of @f, a frame of the fast shape @shape
  * (parse_impl.h) that is not a tunnel, or of SNIC_SHAPE_L2, from its
@@ -267,12 +271,13 @@ static inline bool snic_crule_match(const struct snic_crule *r, const struct sni
 int snic_tss_build(struct snic_cfg *cfg);
 void snic_tss_free(struct snic_cfg *cfg);
 /* The first of @pl's rules (priority, then age) that @k matches, or NULL. */
-const struct snic_crule *snic_tss_lookup(const struct snic_cfg *cfg, const struct snic_pool *pl,
-					 const struct snic_fkey *k);
+DP_HIDDEN const struct snic_crule *snic_tss_lookup(const struct snic_cfg *cfg,
+						   const struct snic_pool *pl,
+						   const struct snic_fkey *k);
 /* The same by a linear scan: the plain twin, and the path of small pools. */
-const struct snic_crule *snic_tss_lookup_linear(const struct snic_cfg *cfg,
-						const struct snic_pool *pl,
-						const struct snic_fkey *k);
+DP_HIDDEN const struct snic_crule *snic_tss_lookup_linear(const struct snic_cfg *cfg,
+							  const struct snic_pool *pl,
+							  const struct snic_fkey *k);
 
 /* --- cfg.c ---------------------------------------------------------------- */
 

@@ -21,10 +21,6 @@
 
 #include "cfg.h"
 
-/* Shared by the data path's files only: bound inside libsnic, called
- * directly. */
-#define DP_HIDDEN __attribute__((visibility("hidden")))
-
 struct dp_frame {
 	const uint8_t *data;
 	uint32_t len;

@@ -39,6 +39,12 @@ static const uint64_t tss_mul[8] = {
 	0xff51afd7ed558ccdull, 0xc4ceb9fe1a85ec53ull, 0x94d049bb133111ebull, 0xbf58476d1ce4e5b9ull,
 };
 
+/* One word's share of tss_hash_words(). */
+static inline uint64_t tss_share(uint64_t w, unsigned i)
+{
+	return (w ^ (w >> 31)) * tss_mul[i];
+}
+
 /* Each word times its own odd constant, summed, high bits folded down:
  * one multiply a word, no dependency between the words. */
 static inline uint64_t tss_hash_words(const struct snic_crule *shape, const uint64_t *w)
@@ -46,7 +52,7 @@ static inline uint64_t tss_hash_words(const struct snic_crule *shape, const uint
 	uint64_t h = 0;
 
 	for (unsigned i = 0; i < shape->nw; i++)
-		h += (w[i] ^ (w[i] >> 31)) * tss_mul[i];
+		h += tss_share(w[i], i);
 	return h ^ (h >> 32);
 }
 
@@ -61,15 +67,27 @@ static uint64_t rule_hash(const struct snic_crule *r)
 }
 
 /* Hash of a key under a group's mask: tss_hash_words() of the masked
- * words, from the group's own copy of the mask. */
+ * words, from the group's own copy of the mask. Groups of one to three
+ * words (most: a port and a protocol, an address prefix) take straight
+ * code. */
 static inline uint64_t key_hash(const struct snic_tss_group *g, const struct snic_fkey *k)
 {
+	const uint64_t *w = k->w;
 	uint64_t h = 0;
 
-	for (unsigned i = 0; i < g->nw; i++) {
-		uint64_t w = k->w[g->idx[i]] & g->mask[i];
-
-		h += (w ^ (w >> 31)) * tss_mul[i];
+	switch (g->nw) {
+	case 3:
+		h = tss_share(w[g->idx[2]] & g->mask[2], 2);
+		/* fall through */
+	case 2:
+		h += tss_share(w[g->idx[1]] & g->mask[1], 1);
+		/* fall through */
+	case 1:
+		h += tss_share(w[g->idx[0]] & g->mask[0], 0);
+		break;
+	default:
+		for (unsigned i = 0; i < g->nw; i++)
+			h += tss_share(w[g->idx[i]] & g->mask[i], i);
 	}
 	return h ^ (h >> 32);
 }
