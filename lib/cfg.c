@@ -159,6 +159,7 @@ static void cfg_lane_len(struct snic_pool *pl)
 	bool takes = pl->rx_on && !pl->pvlan && !pl->no_rss;
 
 	pl->lane_l2 = takes;
+	pl->lane_tun = takes && !(c->flags & SNIC_RSS_INNER);
 	for (unsigned i = 0; i < 4; i++) {
 		unsigned alen = i >> 1 ? 16 : 4, f = c->fields[ft[i]];
 

@@ -53,7 +53,8 @@ struct snic_pool {
 	 * the source address and the pool takes such frames as they are,
 	 * else 0 (cfg.c, cfg_lane_len) */
 	uint8_t lane_len[4];
-	uint8_t lane_l2; /* the pool takes untagged frames as they are (the lane's L2 shape) */
+	uint8_t lane_l2;  /* the pool takes untagged frames as they are (the lane's L2 shape) */
+	uint8_t lane_tun; /* ... and hashes a tunnel's outer headers (the lane's VXLAN) */
 	const struct snic_rss *rss;	   /* its hash: any compiled conf that hashes alike */
 	const struct snic_rss_conf *rconf; /* its own conf: the RETA (shared on 82599) */
 	uint64_t rate_mbps;		   /* max_tx_rate, 0 = none */
@@ -218,21 +219,22 @@ int snic_flow_compile(struct snic_cfg *cfg, const struct snic_nic *nic, struct s
 DP_HIDDEN void snic_fkey_build(struct snic_fkey *k, const struct snic_pkt *pkt);
 
 /* snic_fkey_build() of the parse of @f, a frame of the fast shape @shape
- * (parse_impl.h) that is not a tunnel, or of SNIC_SHAPE_L2, from its
- * bytes. */
-static inline void snic_fkey_build_shape(struct snic_fkey *k, const uint8_t *f, unsigned shape)
+ * (parse_impl.h) that is no tunnel or VXLAN (with SNIC_SHAPE_VNI: @vni),
+ * or of SNIC_SHAPE_L2, from its bytes. */
+static inline void snic_fkey_build_shape(struct snic_fkey *k, const uint8_t *f, unsigned shape,
+					 uint32_t vni)
 {
 	bool v6 = shape & SNIC_SHAPE_V6;
-	const uint8_t *l4 = f + (v6 ? SNIC_SHAPE_L4_V6 : SNIC_SHAPE_L4_V4);
+	const uint8_t *l4;
 
 	memcpy(k->dmac, f, 6);
 	k->ethertype = snic_rd16(f + 12);
 	k->vlan_tci = 0;
 	memset(k->pad, 0, sizeof(k->pad));
-	k->vni = 0;
 	k->teid = 0;
 	k->pad2 = 0;
 	if (shape & SNIC_SHAPE_L2) {
+		k->vni = 0;
 		k->meta = 0;
 		k->l4_proto = 0;
 		k->sport = 0;
@@ -241,7 +243,10 @@ static inline void snic_fkey_build_shape(struct snic_fkey *k, const uint8_t *f, 
 		memset(k->ip_dst, 0, 16);
 		return;
 	}
-	k->meta = (uint16_t)(SNIC_FK_IP | SNIC_FK_L4 | (v6 ? SNIC_FK_IPV6 : SNIC_FK_IPV4));
+	l4 = f + (v6 ? SNIC_SHAPE_L4_V6 : SNIC_SHAPE_L4_V4);
+	k->meta = (uint16_t)(SNIC_FK_IP | SNIC_FK_L4 | (v6 ? SNIC_FK_IPV6 : SNIC_FK_IPV4) |
+			     (shape & SNIC_SHAPE_VNI ? SNIC_FK_VNI : 0));
+	k->vni = shape & SNIC_SHAPE_VNI ? vni : 0;
 	k->l4_proto = shape & SNIC_SHAPE_UDP ? 17 : 6;
 	k->sport = snic_rd16(l4);
 	k->dport = snic_rd16(l4 + 2);

@@ -28,7 +28,7 @@ struct dp_frame {
 	uint16_t vid;		     /* VLAN the switch sees: VID, or SNIC_VID_NONE */
 	uint16_t tpid;		     /* its TPID, 0 when none */
 	uint16_t tci;		     /* its TCI, for a push */
-	uint16_t limit;		     /* longest frame the pools take: max frame + 4 per tag */
+	uint32_t limit;		     /* longest frame the pools take: max frame + 4 per tag */
 	uint8_t push;		     /* the VLAN is not in the bytes: a port VLAN sender's */
 	uint8_t dflags;		     /* SNIC_DEST_* every local copy carries */
 	uint8_t has_key;	     /* key is built */

@@ -11,12 +11,16 @@
 
 #include "snic/parse.h"
 
-#define SNIC_SHAPE_OK  (1u << 0) /* the frame has the shape */
-#define SNIC_SHAPE_UDP (1u << 1) /* else TCP */
-#define SNIC_SHAPE_V6  (1u << 2) /* else IPv4 */
+#define SNIC_SHAPE_OK	 (1u << 0) /* the frame has the shape */
+#define SNIC_SHAPE_UDP	 (1u << 1) /* else TCP */
+#define SNIC_SHAPE_V6	 (1u << 2) /* else IPv4 */
 /* Not of the fast shape but plainer still: an untagged frame whose
  * ethertype is neither IP nor a VLAN tag (snic_l2_shape). */
-#define SNIC_SHAPE_L2  (1u << 3)
+#define SNIC_SHAPE_L2	 (1u << 3)
+/* Of the fast shape, UDP to the VXLAN port (snic_shape_tunnel). */
+#define SNIC_SHAPE_VXLAN (1u << 4)
+/* ... with a whole VXLAN header whose I flag is set: it has a VNI. */
+#define SNIC_SHAPE_VNI	 (1u << 5)
 
 /* Offsets in a frame of the shape. */
 #define SNIC_SHAPE_L3	  14u
@@ -82,6 +86,33 @@ static inline __attribute__((always_inline)) unsigned snic_fast_shape(const uint
 			       ? shape | SNIC_SHAPE_UDP
 			       : 0;
 	return 0;
+}
+
+/*
+ * The tunnel behind a frame of the fast shape @shape, as parse.c reads it
+ * (parse_tunnel, parse_vxlan): 0 for none; SNIC_SHAPE_VXLAN for UDP to
+ * 4789, with SNIC_SHAPE_VNI and *@vni set when the UDP payload holds the
+ * whole 8-byte VXLAN header with its I flag; ~0u for the other tunnels
+ * (GENEVE, GTP-U), which only the parser reads.
+ */
+static inline unsigned snic_shape_tunnel(const uint8_t *f, unsigned shape, uint32_t *vni)
+{
+	const uint8_t *l4 = f + (shape & SNIC_SHAPE_V6 ? SNIC_SHAPE_L4_V6 : SNIC_SHAPE_L4_V4);
+	uint16_t dport;
+
+	if (!(shape & SNIC_SHAPE_UDP))
+		return 0;
+	dport = snic_rd16(l4 + 2);
+	if (dport == SNIC_PORT_GENEVE || dport == SNIC_PORT_GTPU)
+		return ~0u;
+	if (dport != SNIC_PORT_VXLAN)
+		return 0;
+	/* the UDP length, checked against the packet by snic_fast_shape(),
+	 * bounds the VXLAN header */
+	if (snic_rd16(l4 + 4) < 16 || !(l4[8] & 0x08))
+		return SNIC_SHAPE_VXLAN;
+	*vni = (uint32_t)l4[12] << 16 | (uint32_t)l4[13] << 8 | l4[14];
+	return SNIC_SHAPE_VXLAN | SNIC_SHAPE_VNI;
 }
 
 /*

@@ -19,7 +19,7 @@
  * multicast only. A frame no candidate takes is dropped once, under the
  * first candidate's reason (NO_VPORT when there was none).
  *
- * Most frames take the lane (rx_lane_*): read straight from their bytes,
+ * Most frames take the lane (lane_*): read straight from their bytes,
  * without the parse. The others take the general path, which parses them.
  */
 #include "snic/dp.h"
@@ -67,7 +67,7 @@ static void rx_switch(const struct snic_cfg *cfg, struct dp_frame *fr, struct dp
  * slot of each unicast frame. A frame too short for Ethernet is left with
  * len 0 for snic_rx to drop. */
 static void rx_parse(const struct snic_cfg *cfg, const struct snic_frame *frames,
-		     const uint16_t *gi, unsigned m, struct dp_frame *fr)
+		     const uint32_t *gi, unsigned m, struct dp_frame *fr)
 {
 	for (unsigned k = 0; k < m; k++) {
 		const struct snic_frame *f = &frames[gi[k]];
@@ -173,9 +173,10 @@ static bool rx_fast(const struct snic_cfg *cfg, struct snic_ctr *ctr, struct dp_
 }
 
 /*
- * The lane: a unicast frame of the fast shape (parse_impl.h) that is not a
- * tunnel's (UDP to 4789, 6081 or 2152), or of the L2 shape (untagged, not
- * IP), whose one candidate pool takes it (link up, no port VLAN, RSS, it
+ * The lane: a unicast frame of the fast shape (parse_impl.h) that is no
+ * tunnel's or VXLAN's (not UDP to 6081 or 2152; VXLAN only to a pool that
+ * hashes outer headers), or of the L2 shape (untagged, not IP), whose one
+ * candidate pool takes it (link up, no port VLAN, RSS, it
  * fits; an untagged frame passes every VLAN filter) and gives it a queue
  * by RSS or by a flow rule's QUEUE action without a mark. The candidate is
  * the MAC's one owner, or for a MAC the FDB does not know the PF's pool
@@ -190,20 +191,11 @@ static bool rx_fast(const struct snic_cfg *cfg, struct snic_ctr *ctr, struct dp_
 
 struct rx_lane {
 	const struct snic_crule *rule;
+	uint32_t vni; /* with SNIC_SHAPE_VNI */
 	uint16_t pool;
 	uint8_t shape;	 /* SNIC_SHAPE_* */
 	uint8_t src_off; /* the source address: where the hash input starts */
 };
-
-static bool lane_tunnel(const uint8_t *f, unsigned shape)
-{
-	uint16_t dport;
-
-	if (!(shape & SNIC_SHAPE_UDP))
-		return false;
-	dport = snic_rd16(f + (shape & SNIC_SHAPE_V6 ? SNIC_SHAPE_L4_V6 : SNIC_SHAPE_L4_V4) + 2);
-	return dport == SNIC_PORT_VXLAN || dport == SNIC_PORT_GENEVE || dport == SNIC_PORT_GTPU;
-}
 
 /* The shape of each frame of the chunk; for those of the shape, the FDB
  * slot is fetched. */
@@ -222,16 +214,19 @@ static void lane_shape(const struct snic_cfg *cfg, const struct snic_frame *fram
 		    f->len > SNIC_PARSE_LEN_MAX || (f->data[0] & 1))
 			continue;
 		shape = snic_fast_shape(f->data, f->len, &l3_end);
-		if (!shape)
+		if (shape)
+			shape |= snic_shape_tunnel(f->data, shape, &ln[k].vni);
+		else
 			shape = snic_l2_shape(f->data, f->len);
-		else if (lane_tunnel(f->data, shape))
-			continue;
-		if (!shape)
+		if (!shape || shape == ~0u)
 			continue;
 		__builtin_prefetch(snic_fdb_home(&cfg->uc, f->data));
 		ln[k].pool = LANE_SHAPED;
 		ln[k].shape = (uint8_t)shape;
-		ln[k].src_off = shape & SNIC_SHAPE_V6 ? SNIC_SHAPE_SRC_V6 : SNIC_SHAPE_SRC_V4;
+		/* the L2 shape has no hash input: its first byte stands for it */
+		ln[k].src_off = shape & SNIC_SHAPE_L2	? 0
+				: shape & SNIC_SHAPE_V6 ? SNIC_SHAPE_SRC_V6
+							: SNIC_SHAPE_SRC_V4;
 		ln[k].rule = NULL;
 	}
 }
@@ -246,7 +241,9 @@ static unsigned lane_idx(unsigned shape)
 /* Does pool @pl take a frame of @shape in the lane? */
 static bool lane_takes(const struct snic_pool *pl, unsigned shape)
 {
-	return shape & SNIC_SHAPE_L2 ? pl->lane_l2 : pl->lane_len[lane_idx(shape)] != 0;
+	if (shape & SNIC_SHAPE_L2)
+		return pl->lane_l2;
+	return pl->lane_len[lane_idx(shape)] && (pl->lane_tun || !(shape & SNIC_SHAPE_VXLAN));
 }
 
 /* The owner pool of each shaped frame, if it takes the frame in the lane;
@@ -271,7 +268,8 @@ static void lane_pool(const struct snic_cfg *cfg, const struct snic_frame *frame
 			continue;
 		ln[k].pool = (uint16_t)p;
 		if (pl->nrules)
-			snic_fkey_build_shape(&key[k], frames[base + k].data, ln[k].shape);
+			snic_fkey_build_shape(&key[k], frames[base + k].data, ln[k].shape,
+					      ln[k].vni);
 	}
 }
 
@@ -351,7 +349,8 @@ unsigned snic_rx(const struct snic_cfg *cfg, struct snic_ctr *ctr, const struct 
 	struct dp_frame fr[DP_BURST];
 	struct rx_lane ln[DP_BURST];
 	struct snic_fkey key[DP_BURST];
-	uint16_t lp[DP_BURST], gi[DP_BURST];
+	uint16_t lp[DP_BURST];
+	uint32_t gi[DP_BURST];
 	struct dp_defer defer, *df = cfg->plugin ? NULL : &defer;
 	unsigned n = 0;
 
@@ -375,7 +374,7 @@ unsigned snic_rx(const struct snic_cfg *cfg, struct snic_ctr *ctr, const struct 
 		}
 		for (unsigned k = 0; k < m; k++)
 			if (ln[k].pool == LANE_GENERAL)
-				gi[g++] = (uint16_t)(base + k);
+				gi[g++] = base + k;
 		rx_parse(cfg, frames, gi, g, fr);
 		rx_lookup(cfg, fr, g, lp);
 		rx_rules(cfg, fr, g, lp);

@@ -42,7 +42,7 @@ void dp_frame_init(struct dp_frame *fr, const struct snic_cfg *cfg, const uint8_
 	}
 	/* As 82599's MHADD.MFS, a frame may be longer than the max frame by
 	 * the tags it carries. */
-	fr->limit = (uint16_t)(cfg->max_frame + 4u * h->n_vlan);
+	fr->limit = cfg->max_frame + 4u * h->n_vlan;
 	fr->push = 0;
 	fr->dflags = 0;
 	fr->has_key = 0;

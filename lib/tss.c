@@ -133,8 +133,8 @@ static int group_of(struct snic_cfg *cfg, struct snic_pool *pl, const struct sni
 	return (int)pl->ngrp++;
 }
 
-/* At most a quarter full, so that a lookup that misses (most do) mostly
- * ends on its first slot. */
+/* At most 1/16 full, so that a lookup that misses (most do) ends on its
+ * first slot nearly always; @nrules is the group's own. */
 static int group_alloc(struct snic_tss_group *g, unsigned nrules)
 {
 	unsigned size = 8;
@@ -157,17 +157,25 @@ static int build_pool(struct snic_cfg *cfg, struct snic_pool *pl)
 	const struct snic_crule *rules = &cfg->rules[pl->rule_off];
 	struct snic_tss_group *g = &cfg->groups[pl->grp_off];
 	uint32_t *gi = malloc(pl->nrules * sizeof(*gi));
+	uint32_t *cnt = calloc(pl->nrules, sizeof(*cnt));
 
-	if (!gi)
+	if (!gi || !cnt) {
+		free(gi);
+		free(cnt);
 		return -ENOMEM;
-	for (uint32_t n = 0; n < pl->nrules; n++)
+	}
+	for (uint32_t n = 0; n < pl->nrules; n++) {
 		gi[n] = (uint32_t)group_of(cfg, pl, &rules[n], n);
+		cnt[gi[n]]++;
+	}
 	for (uint32_t i = 0; i < pl->ngrp; i++) {
-		if (group_alloc(&g[i], pl->nrules)) {
+		if (group_alloc(&g[i], cnt[i])) {
 			free(gi);
+			free(cnt);
 			return -ENOMEM;
 		}
 	}
+	free(cnt);
 	for (uint32_t n = 0; n < pl->nrules; n++)
 		group_insert(&g[gi[n]], rules, n);
 	free(gi);

@@ -150,7 +150,7 @@ const struct snic_rss_conf *snic_rss_conf(const struct snic_rss *r);
 /* The hash of a parsed frame. Data path. */
 uint32_t snic_rss_hash(const struct snic_rss *r, const struct snic_pkt *pkt);
 
-/* Room a prepared hash input takes: the longest input. */
+/* Room a prepared hash input takes: at least SNIC_RSS_INPUT_MAX. */
 #define SNIC_RSS_INPUT_ROOM 52
 
 /*

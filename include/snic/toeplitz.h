@@ -58,8 +58,8 @@ void snic_toeplitz_bulk(const struct snic_toeplitz *t, const void *const *data, 
 /*
  * Hash @n inputs of their own lengths: hashes[i] = snic_toeplitz(t,
  * data[i], lens[i]). Only those bytes are read, so an input may lie in a
- * frame, among other bytes. As fast as snic_toeplitz_bulk() at the longest
- * length.
+ * frame, among other bytes. With the SIMD path, as fast as
+ * snic_toeplitz_bulk() at the longest length.
  */
 void snic_toeplitz_bulk_lens(const struct snic_toeplitz *t, const void *const *data,
 			     const uint8_t *lens, uint32_t *hashes, unsigned n);

@@ -1099,6 +1099,50 @@ Test(rx, flow_rule_matches_each_field)
 	}
 }
 
+/* A VNI is only read from a whole VXLAN header with its I flag: a UDP
+ * payload of 7 bytes, or a header without I, has none for a rule to see. */
+Test(rx, vxlan_vni_needs_a_whole_header_with_the_i_flag)
+{
+	static const struct {
+		uint16_t udp_len;
+		uint8_t flags;
+		bool hit;
+	} cases[] = {{16, 0x08, true}, {15, 0x08, false}, {8, 0x08, false}, {16, 0x00, false}};
+
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		struct fix *f = fix_new("ice-e810", 0);
+		struct snic_flow_rule r, miss;
+		struct snic_craft c;
+		uint8_t *l4;
+
+		memset(&r, 0, sizeof(r));
+		case_vni(&r, &c, &c);
+		tunnel(&c, SNIC_TUN_VXLAN, SNIC_PORT_VXLAN, r.vni);
+		r.vport = (uint16_t)fix_pf(f);
+		r.action = SNIC_ACT_QUEUE;
+		r.queue = 3;
+		cr_assert_geq(snic_flow_create(f->nic, &r, &f->err), 0, "%s", f->err.msg);
+		/* a rule on no VNI at all, for the frames that have none */
+		miss = r;
+		miss.match = SNIC_FM_L4_PROTO;
+		miss.l4_proto = 17;
+		miss.queue = 2;
+		miss.priority = 1;
+		cr_assert_geq(snic_flow_create(f->nic, &miss, &f->err), 0, "%s", f->err.msg);
+		fix_commit(f);
+		fix_add(f, &c);
+		l4 = (uint8_t *)f->frames[0].data + 14 + 20;
+		l4[4] = (uint8_t)(cases[k].udp_len >> 8);
+		l4[5] = (uint8_t)cases[k].udp_len;
+		l4[8] = cases[k].flags;
+		cr_assert_eq(fix_rx(f), 1);
+		cr_assert_eq(f->dests[0].queue, cases[k].hit ? 3 : 2,
+			     "udp length %u, flags %#x: queue %u", cases[k].udp_len, cases[k].flags,
+			     f->dests[0].queue);
+		fix_free(f);
+	}
+}
+
 /* Add a rule to the PF pool that matches TCP to @dport; returns its slot. */
 static unsigned add_rule(struct fix *f, uint16_t dport, uint32_t prio, uint8_t action,
 			 uint16_t queue, uint32_t flags, uint32_t mark)
@@ -1487,6 +1531,56 @@ Test(rx, destination_array_too_small_drops_the_frame_as_no_room)
 	/* No room at all. */
 	cr_assert_eq(fix_rx_cap(f, 0), 0);
 	cr_assert_eq(f->ctr->rx.drop[SNIC_DROP_NO_ROOM], 3);
+	fix_free(f);
+}
+
+/* A burst may hold more frames than 16 bits count: every destination
+ * names its own frame, whichever path the frame took. */
+Test(rx, bursts_beyond_65535_frames_keep_every_frame_index)
+{
+	enum {
+		N = 70000,
+		SHORT = 65536 + 5
+	};
+	struct fix *f = fix_new("ixgbe-82599", 0);
+	struct snic_craft lane = fix_udp(FIX_PF_MAC, FIX_REMOTE_MAC, 1000, 2000);
+	struct snic_craft tagged = fix_tagged(lane, 0, 7);
+	static uint8_t a[FIX_FRAME_MAX], b[FIX_FRAME_MAX];
+	struct snic_frame *fr = calloc(N, sizeof(*fr));
+	struct snic_dest *d = calloc(N, sizeof(*d));
+	int la = snic_craft_frame(&lane, a, sizeof(a)),
+	    lb = snic_craft_frame(&tagged, b, sizeof(b));
+	unsigned n;
+
+	cr_assert(fr && d && la > 0 && lb > 0);
+	fix_commit(f);
+	for (unsigned i = 0; i < N; i++)
+		fr[i] = i % 3 ? (struct snic_frame){b, (uint32_t)lb}
+			      : (struct snic_frame){a, (uint32_t)la};
+	fr[SHORT].len = 10;
+	n = snic_rx(f->cfg, f->ctr, fr, N, d, N);
+	cr_assert_eq(n, N - 1);
+	cr_assert_eq(f->ctr->rx.drop[SNIC_DROP_MALFORMED], 1);
+	for (unsigned i = 0; i < n; i++)
+		cr_assert_eq(d[i].frame, i < SHORT ? i : i + 1, "destination %u names frame %u", i,
+			     d[i].frame);
+	free(fr);
+	free(d);
+	fix_free(f);
+}
+
+/* The largest max frame plus a tag is still a length: a tagged frame under
+ * it is taken. */
+Test(rx, tagged_frame_under_the_largest_max_frame_is_taken)
+{
+	struct fix *f = fix_new("virtio-net", 0);
+	struct snic_craft c = fix_tagged(fix_udp(FIX_PF_MAC, FIX_REMOTE_MAC, 1000, 2000), 0, 5);
+
+	fix_ok(f, snic_nic_set_max_frame(f->nic, 65535, &f->err));
+	fix_commit(f);
+	fix_add(f, &c);
+	cr_assert_eq(fix_rx(f), 1);
+	cr_assert_eq(f->dests[0].vport, fix_pf(f));
 	fix_free(f);
 }
 
