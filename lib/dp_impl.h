@@ -159,15 +159,22 @@ static inline void dp_drop(struct snic_dirctr *dir, enum snic_drop why)
 	dir->drop[why]++;
 }
 
-/* A copy for pool @p, before its queue is chosen. */
-static inline void dp_dest_init(struct snic_dest *d, const struct dp_frame *fr, unsigned p)
+/* A copy of frame @frame for pool @p with @flags, before its queue is
+ * chosen. */
+static inline void dp_dest_at(struct snic_dest *d, uint32_t frame, unsigned p, uint8_t flags)
 {
-	d->frame = fr->idx;
+	d->frame = frame;
 	d->vport = (uint16_t)p;
 	d->hash = 0;
 	d->mark = 0;
-	d->flags = fr->dflags;
+	d->flags = flags;
 	d->rule = 0;
+}
+
+/* A copy of @fr for pool @p, before its queue is chosen. */
+static inline void dp_dest_init(struct snic_dest *d, const struct dp_frame *fr, unsigned p)
+{
+	dp_dest_at(d, fr->idx, p, fr->dflags);
 }
 
 /* Does pool @p's VLAN filter pass the frame's VLAN (a pool without a port

@@ -130,6 +130,34 @@ static void rx_rules(const struct snic_cfg *cfg, struct dp_frame *fr, unsigned m
 	}
 }
 
+/* Does rule @r (or none) do more than choose a queue? */
+static bool rule_does_more(const struct snic_crule *r)
+{
+	return r && (r->action != SNIC_ACT_QUEUE || (r->flags & SNIC_FLOW_F_MARK));
+}
+
+/*
+ * The one copy @d of a frame of @len bytes that its pool takes as it is:
+ * counted delivered; queued by rule @r (QUEUE without a mark) when there is
+ * one, returning true; else false, RSS to choose the queue.
+ */
+static bool rx_one(struct snic_ctr *ctr, struct snic_dest *d, const struct snic_crule *r,
+		   uint32_t len)
+{
+	d->vlan_tci = 0;
+	d->vlan_tpid = 0;
+	d->vlan_action = SNIC_VLAN_KEEP;
+	ctr->rx.delivered++;
+	if (!r)
+		return false;
+	d->queue = r->queue;
+	d->flags |= SNIC_DEST_RULE;
+	d->rule = r->slot;
+	dp_count_queue(ctr, d, len);
+	ctr->rule_hits[r->slot]++;
+	return true;
+}
+
 /*
  * The common case in few steps: a frame whose one candidate pool takes it
  * (link up, its VLAN filter passes with nothing to push, it fits) and
@@ -152,22 +180,12 @@ static bool rx_fast(const struct snic_cfg *cfg, struct snic_ctr *ctr, struct dp_
 		if (fr->rpool != p)
 			return false;
 		r = fr->rule;
-		if (r && (r->action != SNIC_ACT_QUEUE || (r->flags & SNIC_FLOW_F_MARK)))
+		if (rule_does_more(r))
 			return false;
 	}
 	dp_dest_init(d, fr, p);
-	d->vlan_tci = 0;
-	d->vlan_tpid = 0;
-	d->vlan_action = SNIC_VLAN_KEEP;
-	ctr->rx.delivered++;
-	if (r) {
-		d->queue = r->queue;
-		d->flags |= SNIC_DEST_RULE;
-		d->rule = r->slot;
-		dp_count_queue(ctr, d, fr->len);
-		ctr->rule_hits[r->slot]++;
+	if (rx_one(ctr, d, r, fr->len))
 		return true;
-	}
 	dp_defer_rss(df, fr, pl->rss, pl->rconf, pl->bctx, d);
 	return true;
 }
@@ -288,7 +306,7 @@ static void lane_rules(const struct snic_cfg *cfg, unsigned m, struct rx_lane *l
 		if (!pl->nrules)
 			continue;
 		r = snic_tss_lookup(cfg, pl, &key[k]);
-		if (r && (r->action != SNIC_ACT_QUEUE || (r->flags & SNIC_FLOW_F_MARK)))
+		if (rule_does_more(r))
 			ln[k].pool = LANE_GENERAL;
 		ln[k].rule = r;
 	}
@@ -300,28 +318,12 @@ static void lane_emit(const struct snic_cfg *cfg, struct snic_ctr *ctr, const st
 		      struct dp_defer *df)
 {
 	const struct snic_pool *pl = &cfg->pool[ln->pool];
-	const struct snic_crule *r = ln->rule;
 	struct dp_pend *pe;
 	unsigned j;
 
-	d->frame = idx;
-	d->vport = ln->pool;
-	d->hash = 0;
-	d->mark = 0;
-	d->flags = 0;
-	d->rule = 0;
-	d->vlan_tci = 0;
-	d->vlan_tpid = 0;
-	d->vlan_action = SNIC_VLAN_KEEP;
-	ctr->rx.delivered++;
-	if (r) {
-		d->queue = r->queue;
-		d->flags = SNIC_DEST_RULE;
-		d->rule = r->slot;
-		dp_count_queue(ctr, d, f->len);
-		ctr->rule_hits[r->slot]++;
+	dp_dest_at(d, idx, ln->pool, 0);
+	if (rx_one(ctr, d, ln->rule, f->len))
 		return;
-	}
 	j = df->njob++;
 	df->rss[j] = pl->rss;
 	df->inp[j] = f->data + ln->src_off;

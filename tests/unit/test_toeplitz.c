@@ -234,6 +234,18 @@ Test(toeplitz, impl_names)
 		    snic_toeplitz_impl_name(snic_toeplitz_impl_best()));
 }
 
+/* A page of random bytes followed by one that can't be read. */
+static uint8_t *guarded_page(long page)
+{
+	uint8_t *map =
+		mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	cr_assert_neq(map, MAP_FAILED);
+	cr_assert_eq(mprotect(map + page, page, PROT_NONE), 0);
+	rng_fill(map, page);
+	return map;
+}
+
 /* Inputs that end where an unreadable page begins: no path reads past them. */
 Test(toeplitz, no_read_past_input)
 {
@@ -244,11 +256,8 @@ Test(toeplitz, no_read_past_input)
 	struct snic_toeplitz *t;
 	uint8_t *map;
 
-	map = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	cr_assert_neq(map, MAP_FAILED);
-	cr_assert_eq(mprotect(map + page, page, PROT_NONE), 0);
+	map = guarded_page(page);
 	rng_fill(key, sizeof(key));
-	rng_fill(map, page);
 	t = make(key, sizeof(key));
 	for (size_t len = 0; len <= snic_toeplitz_max_input(t); len++) {
 		const uint8_t *in = map + page - len;
@@ -282,11 +291,8 @@ Test(toeplitz, bulk_of_mixed_lengths_reads_each_input_alone)
 	struct snic_toeplitz *t;
 	uint8_t *map;
 
-	map = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	cr_assert_neq(map, MAP_FAILED);
-	cr_assert_eq(mprotect(map + page, page, PROT_NONE), 0);
+	map = guarded_page(page);
 	rng_fill(key, sizeof(key));
-	rng_fill(map, page);
 	t = make(key, sizeof(key));
 	for (unsigned round = 0; round < 200; round++) {
 		unsigned n = 1 + round % BULK_MAX;
