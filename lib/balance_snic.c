@@ -17,7 +17,10 @@
  *    single move (a bucket or a pinned flow, from the busiest queue or to
  *    the idlest) again and again until it is within half the target, no
  *    move helps, or the caps over the window are spent. A queue that is
- *    one flow above the mean can't do better and is left out.
+ *    one flow above the mean can't do better and is left out. A pinned
+ *    flow moves only when it brings its two queues closer by more than
+ *    the noise of their estimates, so that pins of flows of like rates do
+ *    not trade places period after period.
  */
 #include <math.h>
 #include <stdbool.h>
@@ -28,7 +31,8 @@
 /* The estimator: an EWMA with a time constant of SN_TAU_MS, and the
  * noise test (a change beyond SN_Z standard deviations of a count, plus
  * SN_REL of the estimate, is a change of traffic and replaces the
- * estimate). */
+ * estimate). The plan holds a move of a pinned flow to the same test: its
+ * gain must be beyond noise (sn_pin_gains()). */
 #define SN_TAU_MS 300.0
 #define SN_Z	  4.0
 #define SN_REL	  0.10
@@ -44,16 +48,25 @@ static double period_scale(const struct snic_balance *b, const struct snic_balan
 }
 
 /*
+ * The noise test: a difference @d is noise for an estimate @est of
+ * variance @var when d <= SN_Z * sd + SN_REL * est (compared squared:
+ * libsnic does without libm).
+ */
+static bool sn_noise(double d, double est, double var)
+{
+	double over = d - SN_REL * est;
+
+	return over <= 0 || over * over <= SN_Z * SN_Z * var;
+}
+
+/*
  * The estimator: an EWMA that jumps to the measurement when the change is
- * beyond counting noise, |meas - est| > SN_Z * sd + SN_REL * est, where a
- * count of est / unit frames has a variance of about est / unit frames
- * (compared squared: libsnic does without libm).
+ * beyond counting noise, where a count of est / unit frames has a variance
+ * of about est / unit frames.
  */
 static double sn_smooth(double est, double meas, double unit, double alpha)
 {
-	double over = snic_bal_abs(meas - est) - SN_REL * est;
-
-	if (over > 0 && over * over > SN_Z * SN_Z * unit * (est > unit ? est : unit))
+	if (!sn_noise(snic_bal_abs(meas - est), est, unit * (est > unit ? est : unit)))
 		return meas;
 	return est + alpha * (meas - est);
 }
@@ -77,8 +90,14 @@ static void sn_pin_measure(struct snic_balance *b, const struct snic_balance_inp
 	}
 }
 
+/*
+ * The estimates, from this period's loads. @var receives, per queue, the
+ * variance of its items' estimates per unit of their load: that of a
+ * count (unit), which the EWMA brings down to alpha / (2 - alpha) of it
+ * on steady traffic.
+ */
 static void sn_update(struct snic_balance *b, const struct snic_balance_input *in,
-		      const uint16_t *reta, double scale)
+		      const uint16_t *reta, double scale, double *var)
 {
 	double fac[SNIC_BALANCE_QUEUES_MAX], unit = b->c.load_unit * scale;
 	double e = snic_bal_elapsed(b, in), alpha = e / (SN_TAU_MS + e);
@@ -96,6 +115,8 @@ static void sn_update(struct snic_balance *b, const struct snic_balance_input *i
 		b->pin_est[p] = sn_smooth(b->pin_est[p], m, unit * fac[b->pin[p].queue], alpha);
 		b->pin[p].load = snic_bal_round(b->pin_est[p]);
 	}
+	for (unsigned q = 0; q < b->c.nqueues; q++)
+		var[q] = alpha / (2 - alpha) * unit * fac[q];
 }
 
 static void sn_unpin(struct snic_balance *b, unsigned p, const uint16_t *reta)
@@ -228,6 +249,7 @@ static void sn_pin_elephants(struct snic_balance *b, const struct snic_balance_i
 
 struct sn_state {
 	double L[SNIC_BALANCE_QUEUES_MAX];	 /* queue loads */
+	double var[SNIC_BALANCE_QUEUES_MAX];	 /* an estimate's variance per unit of load */
 	unsigned items[SNIC_BALANCE_QUEUES_MAX]; /* items with load */
 	bool fixed[SNIC_BALANCE_QUEUES_MAX];	 /* one item, above the mean */
 	double mean;				 /* mean load per queue */
@@ -366,7 +388,36 @@ static bool sn_movable(const struct snic_balance *b, const struct sn_state *s,
 	return i < it->nb ? it->bleft > 0 : it->pleft > 0;
 }
 
-/* Try item @i to queue @t (or, with @t < 0, to every other queue). */
+/*
+ * Whether moving a pinned flow of @load from queue @f to queue @t gains
+ * beyond noise. The gain is what the gap between the two queues loses,
+ * as load (with equal shares, half of it): the whole load while the flow
+ * is at most half the gap, less what it overshoots beyond. It must pass
+ * the estimator's noise test (sn_noise()) for the flow's load and the
+ * variance of the two queues' smoothed loads: more than SN_REL of the
+ * flow's load, which its estimate may lag, plus SN_Z standard deviations
+ * of the pair.
+ *
+ * Why: when no placement of whole flows meets the target (pins alone on
+ * the queues, more flows of like rates than queues), the plan runs every
+ * period and would take whatever the noise makes look a hair better:
+ * flows of like rates would then trade places period after period, each
+ * move reordering an elephant. A gain beyond noise is one that noise
+ * can't turn round in the next period, so there is no back and forth.
+ * Buckets are not held to it: they carry the fine part of the balance.
+ */
+static bool sn_pin_gains(const struct snic_balance *b, const struct sn_state *s, unsigned f,
+			 unsigned t, double load)
+{
+	double k = 1 / b->share[f] + 1 / b->share[t];
+	double d = sn_l(b, s, f) - sn_l(b, s, t);
+	double gain = (snic_bal_abs(d) - snic_bal_abs(d - load * k)) / k;
+
+	return !sn_noise(gain, load, s->var[f] * s->L[f] + s->var[t] * s->L[t]);
+}
+
+/* Try item @i to queue @t (or, with @t < 0, to every other queue); a
+ * pinned flow only where its move gains beyond noise. */
 static void sn_try(const struct snic_balance *b, const struct sn_state *s,
 		   const struct sn_items *it, unsigned i, int t, struct sn_cand *best)
 {
@@ -376,7 +427,7 @@ static void sn_try(const struct snic_balance *b, const struct sn_state *s,
 	for (unsigned q = t < 0 ? 0 : (unsigned)t; q < s->n; q++) {
 		struct sn_cand c;
 
-		if (q != f && !s->fixed[q]) {
+		if (q != f && !s->fixed[q] && (i < it->nb || sn_pin_gains(b, s, f, q, load))) {
 			sn_eval(b, s, f, q, load, &c);
 			c.item = (int)i;
 			c.to = q;
@@ -464,7 +515,8 @@ static void sn_queue_loads(const struct snic_balance *b, const uint16_t *reta, s
  * Moves, each the best single one, until the predicted imbalance is
  * within half the target, no move helps, or the period's moves are spent.
  * Planning starts only above the target, so that noise does not move
- * buckets back and forth.
+ * buckets back and forth; pinned flows, which keep it above the target
+ * when whole flows can't meet it, move only for a gain beyond noise.
  */
 static void sn_plan(struct snic_balance *b, struct sn_state *s, uint16_t *reta)
 {
@@ -493,7 +545,7 @@ int snic_bal_step_snic(struct snic_balance *b, const struct snic_balance_input *
 	struct sn_state s;
 
 	sn_pin_measure(b, in, scale);
-	sn_update(b, in, reta, scale);
+	sn_update(b, in, reta, scale, s.var);
 	sn_unpin_idle(b, reta);
 	sn_queue_loads(b, reta, &s);
 	mean = s.mean;
