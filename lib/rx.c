@@ -194,9 +194,9 @@ static bool rx_fast(const struct snic_cfg *cfg, struct snic_ctr *ctr, struct dp_
  * The lane: a unicast frame of the fast shape (parse_impl.h) that is no
  * tunnel's or VXLAN's (not UDP to 6081 or 2152; VXLAN only to a pool that
  * hashes outer headers), or of the L2 shape (untagged, not IP), whose one
- * candidate pool takes it (link up, no port VLAN, RSS, it
- * fits; an untagged frame passes every VLAN filter) and gives it a queue
- * by RSS or by a flow rule's QUEUE action without a mark. The candidate is
+ * candidate pool takes it (link up, no port VLAN, RSS, it fits; an
+ * untagged frame passes every VLAN filter) and gives it a queue by RSS or
+ * by a flow rule's QUEUE action without a mark. The candidate is
  * the MAC's one owner, or for a MAC the FDB does not know the PF's pool
  * when no VF is promiscuous. Its flow key is built from the bytes
  * (snic_fkey_build_shape); its hash input is the frame itself
@@ -228,6 +228,7 @@ static void lane_shape(const struct snic_cfg *cfg, const struct snic_frame *fram
 		unsigned shape;
 
 		ln[k].pool = LANE_GENERAL;
+		ln[k].vni = 0;
 		if (f->len < SNIC_SHAPE_L3 || f->len > cfg->max_frame ||
 		    f->len > SNIC_PARSE_LEN_MAX || (f->data[0] & 1))
 			continue;
