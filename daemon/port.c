@@ -269,10 +269,30 @@ static int port_locks(struct snicd_port *p, struct snic_err *err)
 	return 0;
 }
 
+/* A port with `netns`: its veth, made when it is not there. */
+static int port_veth(struct snicd *d, unsigned i, struct snic_err *err)
+{
+	const struct snic_config_port *c = &d->conf->ports[i];
+	struct snicd_port *p = &d->port[i];
+	struct snic_vf_info vf;
+	const uint8_t *mac = NULL;
+	static const uint8_t zero[6];
+
+	if (!c->netns)
+		return 0;
+	if (p->role == SNICD_ROLE_VF && !snic_vf_get(d->conf->nic, p->vf, &vf, NULL) &&
+	    memcmp(vf.mac, zero, 6))
+		mac = vf.mac;
+	return snicd_veth_make(p->name, p->devargs, c->netns, mac, &p->veth, err);
+}
+
 int snicd_ports_probe(struct snicd *d, struct snic_err *err)
 {
 	for (unsigned i = 0; i < d->nports; i++) {
-		int rc = port_probe(d, &d->port[i], err);
+		int rc = port_veth(d, i, err);
+
+		if (!rc)
+			rc = port_probe(d, &d->port[i], err);
 
 		if (!rc)
 			rc = port_fit(&d->port[i], err);
@@ -320,6 +340,7 @@ void snicd_ports_close(struct snicd *d)
 			rte_eth_dev_close(p->port_id);
 		p->started = false;
 		p->probed = false;
+		snicd_veth_remove(&p->veth);
 		free(p->txlock);
 		free(p->devargs);
 	}

@@ -154,6 +154,10 @@ static int same_port(const struct snicd_port *p, const struct snic_config_port *
 	if (c->csum_offload != p->csum_conf)
 		return snic_errf(err, -EINVAL, "apply: port %s: csum can't change at run time",
 				 c->name);
+	if (strcmp(c->netns ? c->netns : "", p->veth.ns))
+		return snic_errf(err, -EINVAL,
+				 "apply: port %s: netns '%s' differs from the running '%s'",
+				 c->name, c->netns ? c->netns : "", p->veth.ns);
 	return 0;
 }
 

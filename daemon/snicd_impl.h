@@ -24,6 +24,7 @@
 #ifndef SNICD_IMPL_H
 #define SNICD_IMPL_H
 
+#include <net/if.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -59,8 +60,20 @@ enum snicd_role {
 	SNICD_ROLE_VF,
 };
 
+/* Longest namespace name, with its NUL. */
+#define SNICD_NETNS_MAX 64
+
+/* The veth snicd made for a port with `netns` (veth.c), if it made one. */
+struct snicd_veth {
+	char link[IFNAMSIZ];	  /* the near end: the port's interface */
+	char ns[SNICD_NETNS_MAX]; /* the namespace of the far end, eth0 */
+	bool made_link;		  /* snicd made the veth: it removes it */
+	bool made_ns;		  /* ... and the namespace */
+};
+
 struct snicd_port {
 	char name[SNIC_CONFIG_NAME_MAX]; /* "uplink", "pf", "vf0", ... */
+	struct snicd_veth veth;		 /* with the config's netns */
 	char *devargs;
 	enum snicd_role role;
 	unsigned vf;	      /* VF number, with SNICD_ROLE_VF */
@@ -192,6 +205,19 @@ int snicd_new(struct snic_config *conf, struct snicd **out, struct snic_err *err
 int snicd_start(struct snicd *d, struct snic_err *err);
 void snicd_stop(struct snicd *d);
 void snicd_free(struct snicd *d);
+
+/* veth.c */
+
+/* For port @port (devargs @devargs, a net_af_xdp or net_af_packet port
+ * with iface=NAME) whose far end is in namespace @ns: when NAME does not
+ * exist, make the veth NAME -- eth0 in @ns (and @ns when missing), the far
+ * end with @mac unless NULL, both up; @v records what was made. 0, or a
+ * negative errno with a message naming the port and the bad value (then
+ * nothing is left made). */
+int snicd_veth_make(const char *port, const char *devargs, const char *ns, const uint8_t *mac,
+		    struct snicd_veth *v, struct snic_err *err);
+/* Remove what snicd_veth_make() made; nothing else. */
+void snicd_veth_remove(struct snicd_veth *v);
 
 /* port.c */
 int snicd_ports_init(struct snicd *d, struct snic_err *err);

@@ -10,20 +10,11 @@ SNICD=${2:-${SNICD:-snicd}}
 SYSTOOL=${3:-${SYSTOOL:-systool}}
 P=t${NAME}$(($$ % 100000))
 TMP=$(mktemp -d "/tmp/snic-$P.XXXXXX")
-FAILS=0
 LAB_UP=
 BG_PIDS=()
 RECV_PIDS=()
-
-skip() {
-	echo "SKIP: $*"
-	exit 77
-}
-
-fail() {
-	echo "FAIL: $*"
-	FAILS=$((FAILS + 1))
-}
+# skip, fail and FAILS
+. "$(dirname "${BASH_SOURCE[0]}")/snicd-lib.sh"
 
 ok() {
 	echo "ok: $*"

@@ -19,27 +19,14 @@ set -uo pipefail
 SNICD=${1:-${SNICD:-snicd}}
 T=sn$$
 DIR=$(mktemp -d /tmp/snicd-test.XXXXXX)
-SNICD_PID=
 IPERF_PID=
-FAILS=0
+. "$(dirname "$0")/snicd-lib.sh"
 
-skip() {
-	echo "SKIP: $*"
-	exit 77
-}
-
-[ "$(id -u)" -eq 0 ] || skip "needs root (network namespaces, veth, AF_XDP)"
-for t in ip iperf3 ping; do
-	command -v $t >/dev/null || skip "needs $t"
-done
-[ -x "$SNICD" ] || skip "no snicd at '$SNICD'"
+needs "network namespaces, veth, AF_XDP" ip iperf3 ping
 
 cleanup() {
 	[ -n "$IPERF_PID" ] && kill "$IPERF_PID" 2>/dev/null
-	if [ -n "$SNICD_PID" ]; then
-		kill -TERM "$SNICD_PID" 2>/dev/null
-		wait "$SNICD_PID" 2>/dev/null
-	fi
+	snicd_stop
 	for l in u 0 1 f; do
 		ip link del "$T$l" 2>/dev/null
 	done
@@ -49,25 +36,6 @@ cleanup() {
 	rm -rf "$DIR"
 }
 trap cleanup EXIT
-
-fail() {
-	echo "FAIL: $*"
-	FAILS=$((FAILS + 1))
-}
-
-# A veth pair: $1 the root end, $2 the namespace, $3 address, $4 MAC or "".
-# One queue each way: XDP on a veth wants as many rx queues as its peer
-# has tx queues.
-veth() {
-	ip netns add "$2" || return 1
-	ip link add "$1" numtxqueues 1 numrxqueues 1 type veth peer name eth0 netns "$2" \
-		numtxqueues 1 numrxqueues 1 || return 1
-	[ -n "$4" ] && ip -n "$2" link set eth0 address "$4"
-	ip -n "$2" addr add "$3/24" dev eth0
-	ip -n "$2" link set lo up
-	ip -n "$2" link set eth0 up
-	ip link set "$1" up
-}
 
 topology() {
 	veth "${T}u" "$T-p" 10.77.0.1 "" &&
@@ -93,33 +61,6 @@ ports:
   vf0: {devargs: "net_af_xdp1,iface=${T}0", netns: $T-v0}
   vf1: {devargs: "net_af_xdp2,iface=${T}1", netns: $T-v1}
 EOF
-}
-
-# Start snicd and wait until it says it is ready.
-start() {
-	local log=$1
-	"$SNICD" -c "$DIR/nic.yaml" --socket "$DIR/snic.sock" --lcores 0@0,1@0 \
-		-- --no-huge -m 256 --no-pci --no-shconf --file-prefix "$T" >"$log" 2>&1 &
-	SNICD_PID=$!
-	for _ in $(seq 100); do
-		grep -qs '^snicd: ready' "$log" && return 0
-		kill -0 "$SNICD_PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	echo "snicd did not start:"
-	cat "$log"
-	SNICD_PID=
-	return 1
-}
-
-# Stop snicd with SIGTERM; its exit status (1: conservation failed).
-stop() {
-	local rc
-	kill -TERM "$SNICD_PID"
-	wait "$SNICD_PID"
-	rc=$?
-	SNICD_PID=
-	return $rc
 }
 
 # Five pings, none lost, after one that resolves the address (ARP).
@@ -181,7 +122,7 @@ topology || { fail "topology"; exit 1; }
 config
 ip netns exec "$T-v0" ethtool -k eth0 2>/dev/null | grep -E '^tx-checksumming'
 
-start "$DIR/snicd1.log" || exit 1
+snicd_start "$DIR/nic.yaml" "$DIR/snicd1.log" || exit 1
 ping_check "$T-p" 10.77.0.10
 ping_check "$T-p" 10.77.0.11
 ping_check "$T-v0" 10.77.0.11
@@ -189,14 +130,14 @@ ping_check "$T-p" 10.77.0.2
 iperf_run "TCP vf0->wire"
 iperf_run "TCP wire->vf0" -R
 udp_check
-stop || fail "snicd exit status $?"
+snicd_stop || fail "snicd exit status $?"
 counters_check "$DIR/snicd1.log"
 
 # The same config again gives the same NIC.
-start "$DIR/snicd2.log" || exit 1
+snicd_start "$DIR/nic.yaml" "$DIR/snicd2.log" || exit 1
 ping_check "$T-p" 10.77.0.10
 ping_check "$T-v1" 10.77.0.10
-stop || fail "second snicd exit status $?"
+snicd_stop || fail "second snicd exit status $?"
 grep -q '^conservation ok' "$DIR/snicd2.log" || fail "second run: conservation"
 
 if [ "$FAILS" -ne 0 ]; then

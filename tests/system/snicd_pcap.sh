@@ -18,33 +18,18 @@ set -uo pipefail
 
 SNICD=${1:-${SNICD:-snicd}}
 SNIC=${2:-${SNIC:-snic}}
+T=snp$$
 DIR=$(mktemp -d /tmp/snicd-pcap.XXXXXX)
-PID=
-FAILS=0
+. "$(dirname "$0")/snicd-lib.sh"
 
-skip() {
-	echo "SKIP: $*"
-	exit 77
-}
-
-[ "$(id -u)" -eq 0 ] || skip "needs root (DPDK's EAL)"
-command -v tcpdump >/dev/null || skip "needs tcpdump to read the captures"
-[ -x "$SNICD" ] || skip "no snicd at '$SNICD'"
+needs "DPDK's EAL" tcpdump
 [ -x "$SNIC" ] || skip "no snic at '$SNIC'"
 
 cleanup() {
-	if [ -n "$PID" ]; then
-		kill -TERM "$PID" 2>/dev/null
-		wait "$PID" 2>/dev/null
-	fi
+	snicd_stop
 	rm -rf "$DIR"
 }
 trap cleanup EXIT
-
-fail() {
-	echo "FAIL: $*"
-	FAILS=$((FAILS + 1))
-}
 
 "$SNIC" gen -o "$DIR/in.pcap" --frames 2000 --size 64 --seed 3 \
 	--dst 02:00:00:00:00:10@100:1,02:00:00:00:00:11:1 --bcast 20@100 >/dev/null || exit 1
@@ -74,18 +59,9 @@ EOF
 # Run snicd until the captures are replayed; its final counters in $1.
 run() {
 	LOG=$1
-	"$SNICD" -c "$DIR/nic.yaml" --socket "$DIR/snic.sock" --lcores 0@0,1@0 \
-		-- --no-huge -m 256 --no-pci --no-shconf --file-prefix "snp$$" >"$LOG" 2>&1 &
-	PID=$!
-	for _ in $(seq 100); do
-		grep -qs '^snicd: ready' "$LOG" && break
-		sleep 0.1
-	done
-	grep -q '^snicd: ready' "$LOG" || { cat "$LOG"; exit 1; }
+	snicd_start "$DIR/nic.yaml" "$LOG" || exit 1
 	sleep 2 # the captures replay once
-	kill -TERM "$PID"
-	wait "$PID" || fail "snicd exit status $?"
-	PID=
+	snicd_stop || fail "snicd exit status $?"
 	grep -q '^conservation ok' "$LOG" || fail "conservation: $(grep conservation "$LOG")"
 }
 

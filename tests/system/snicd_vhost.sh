@@ -22,29 +22,14 @@ DIR=$(mktemp -d /tmp/snicd-vhost.XXXXXX)
 HOST_PID=
 GUEST_PID=
 IPERF_PID=
-FAILS=0
+. "$(dirname "$0")/snicd-lib.sh"
 
-skip() {
-	echo "SKIP: $*"
-	exit 77
-}
-
-[ "$(id -u)" -eq 0 ] || skip "needs root (network namespaces, veth, AF_XDP)"
-for t in ip iperf3 ping; do
-	command -v $t >/dev/null || skip "needs $t"
-done
-[ -x "$SNICD" ] || skip "no snicd at '$SNICD'"
-
-stop_pid() {
-	[ -n "$1" ] || return 0
-	kill -TERM "$1" 2>/dev/null
-	wait "$1" 2>/dev/null
-}
+needs "network namespaces, veth, AF_XDP" ip iperf3 ping
 
 cleanup() {
 	[ -n "$IPERF_PID" ] && kill "$IPERF_PID" 2>/dev/null
-	stop_pid "$GUEST_PID"
-	stop_pid "$HOST_PID"
+	snicd_stop "$GUEST_PID" 2>/dev/null
+	snicd_stop "$HOST_PID" 2>/dev/null
 	ip link del "${T}u" 2>/dev/null
 	ip link del "${T}g" 2>/dev/null
 	ip netns del "$T-p" 2>/dev/null
@@ -52,24 +37,6 @@ cleanup() {
 	rm -rf "$DIR"
 }
 trap cleanup EXIT
-
-fail() {
-	echo "FAIL: $*"
-	FAILS=$((FAILS + 1))
-}
-
-# A veth pair, one queue each way: $1 the root end, $2 the namespace,
-# $3 the address, $4 the MAC or "".
-veth() {
-	ip netns add "$2" || return 1
-	ip link add "$1" numtxqueues 1 numrxqueues 1 type veth peer name eth0 netns "$2" \
-		numtxqueues 1 numrxqueues 1 || return 1
-	[ -n "$4" ] && ip -n "$2" link set eth0 address "$4"
-	ip -n "$2" addr add "$3/24" dev eth0
-	ip -n "$2" link set lo up
-	ip -n "$2" link set eth0 up
-	ip link set "$1" up
-}
 
 configs() {
 	cat >"$DIR/host.yaml" <<EOF
@@ -95,32 +62,15 @@ ports:
 EOF
 }
 
-# Start snicd on config $1 with lcores $2; the pid is in $STARTED.
+# Start the daemon of $1 (host or guest) on lcores $2; its pid in SNICD_PID.
 start() {
-	local name=$1 LCORES=$2 pid
-	"$SNICD" -c "$DIR/$name.yaml" --socket "$DIR/$name.sock" --lcores "$LCORES" \
-		-- --no-huge -m 256 --no-pci --no-shconf --file-prefix "$T$name" \
-		>"$DIR/$name.log" 2>&1 &
-	pid=$!
-	for _ in $(seq 100); do
-		if grep -qs '^snicd: ready' "$DIR/$name.log"; then
-			STARTED=$pid
-			return 0
-		fi
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	echo "snicd ($name) did not start:"
-	cat "$DIR/$name.log"
-	kill "$pid" 2>/dev/null
-	return 1
+	snicd_start "$DIR/$1.yaml" "$DIR/$1.log" "$2" "$T$1"
 }
 
 # Stop the daemon of $1 (host or guest), check its final counters.
 stop_check() {
 	local name=$1 pid=$2 rc
-	kill -TERM "$pid"
-	wait "$pid"
+	snicd_stop "$pid"
 	rc=$?
 	[ $rc -eq 0 ] || fail "$name snicd exit status $rc"
 	grep -q '^conservation ok' "$DIR/$name.log" || fail "$name: conservation"
@@ -163,9 +113,9 @@ veth "${T}u" "$T-p" 10.78.0.1 "" && veth "${T}g" "$T-g" 10.78.0.10 02:00:00:00:0
 	{ fail "topology"; exit 1; }
 configs
 start host 0@0,1@0 || exit 1
-HOST_PID=$STARTED
+HOST_PID=$SNICD_PID
 start guest 0@1,1@1 || exit 1
-GUEST_PID=$STARTED
+GUEST_PID=$SNICD_PID
 ping_wait
 iperf_check
 stop_check guest "$GUEST_PID"
