@@ -186,29 +186,48 @@ static inline bool dp_vlan_passes(const struct snic_cfg *cfg, const struct dp_fr
 	       snic_vlan_test(&cfg->vlan[p * SNIC_VLAN_WORDS], fr->vid);
 }
 
+/* A hash job under @rss over the @len input bytes at @in; its number. */
+static inline unsigned dp_defer_job(struct dp_defer *df, const struct snic_rss *rss,
+				    const uint8_t *in, unsigned len)
+{
+	unsigned j = df->njob++;
+
+	df->rss[j] = rss;
+	df->inp[j] = in;
+	df->len[j] = (uint8_t)len;
+	return j;
+}
+
+/* Copy @d of a frame of @len bytes waits for job @job's hash, then takes
+ * its queue from @rc's RETA and counts in bucket context @bctx. */
+static inline void dp_defer_wait(struct dp_defer *df, struct snic_dest *d,
+				 const struct snic_rss_conf *rc, uint32_t len, unsigned job,
+				 unsigned bctx)
+{
+	struct dp_pend *p = &df->pend[df->npend++];
+
+	p->d = d;
+	p->rc = rc;
+	p->len = len;
+	p->job = (uint16_t)job;
+	p->bctx = (uint16_t)bctx;
+}
+
 /* Leave copy @d's hash and queue to dp_defer_flush(), sharing the frame's
  * job when it has one under @rss. */
 static inline void dp_defer_rss(struct dp_defer *df, struct dp_frame *fr,
 				const struct snic_rss *rss, const struct snic_rss_conf *rc,
 				unsigned bctx, struct snic_dest *d)
 {
-	struct dp_pend *p = &df->pend[df->npend++];
-
 	if (!fr->has_job || fr->jrss != rss) {
-		unsigned j = df->njob++;
+		unsigned j = df->njob;
 
-		df->rss[j] = rss;
-		df->inp[j] = df->in[j];
-		df->len[j] = (uint8_t)snic_rss_prepare(rss, &fr->pkt, df->in[j]);
-		fr->hjob = j;
+		fr->hjob = dp_defer_job(df, rss, df->in[j],
+					(unsigned)snic_rss_prepare(rss, &fr->pkt, df->in[j]));
 		fr->jrss = rss;
 		fr->has_job = 1;
 	}
-	p->d = d;
-	p->rc = rc;
-	p->len = fr->len;
-	p->job = (uint16_t)fr->hjob;
-	p->bctx = (uint16_t)bctx;
+	dp_defer_wait(df, d, rc, fr->len, fr->hjob, bctx);
 }
 
 /* A copy delivered to a queue of a pool. */

@@ -220,8 +220,6 @@ struct rx_lane {
 static void lane_shape(const struct snic_cfg *cfg, const struct snic_frame *frames, unsigned base,
 		       unsigned m, struct rx_lane *ln)
 {
-	for (unsigned k = 0; k < m; k++)
-		__builtin_prefetch(frames[base + k].data);
 	for (unsigned k = 0; k < m; k++) {
 		const struct snic_frame *f = &frames[base + k];
 		uint32_t l3_end;
@@ -319,30 +317,21 @@ static void lane_emit(const struct snic_cfg *cfg, struct snic_ctr *ctr, const st
 		      struct dp_defer *df)
 {
 	const struct snic_pool *pl = &cfg->pool[ln->pool];
-	struct dp_pend *pe;
-	unsigned j;
+	unsigned len = ln->shape & SNIC_SHAPE_L2 ? 0 : pl->lane_len[lane_idx(ln->shape)];
 
 	dp_dest_at(d, idx, ln->pool, 0);
 	if (rx_one(ctr, d, ln->rule, f->len))
 		return;
-	j = df->njob++;
-	df->rss[j] = pl->rss;
-	df->inp[j] = f->data + ln->src_off;
-	df->len[j] = ln->shape & SNIC_SHAPE_L2 ? 0 : pl->lane_len[lane_idx(ln->shape)];
-	pe = &df->pend[df->npend++];
-	pe->d = d;
-	pe->rc = pl->rconf;
-	pe->len = f->len;
-	pe->job = (uint16_t)j;
-	pe->bctx = pl->bctx;
+	dp_defer_wait(df, d, pl->rconf, f->len,
+		      dp_defer_job(df, pl->rss, f->data + ln->src_off, len), pl->bctx);
 }
 
 /*
- * In chunks of DP_BURST frames: find the lane's frames, parse the others,
- * then give each frame its destinations in order (copies RSS spreads wait
- * in @df), then hash the waiting ones together. With a steering hook,
- * which sees each copy's hash, there is no lane and copies are hashed as
- * they are made.
+ * In chunks of DP_BURST frames, their first bytes fetched ahead: find the
+ * lane's frames, parse the others, then give each frame its destinations
+ * in order (copies RSS spreads wait in @df), then hash the waiting ones
+ * together. With a steering hook, which sees each copy's hash, there is
+ * no lane and copies are hashed as they are made.
  */
 unsigned snic_rx(const struct snic_cfg *cfg, struct snic_ctr *ctr, const struct snic_frame *frames,
 		 unsigned nframes, struct snic_dest *dests, unsigned cap)
@@ -367,6 +356,8 @@ unsigned snic_rx(const struct snic_cfg *cfg, struct snic_ctr *ctr, const struct 
 	for (unsigned base = 0; base < nframes; base += DP_BURST) {
 		unsigned m = nframes - base < DP_BURST ? nframes - base : DP_BURST, g = 0;
 
+		for (unsigned k = 0; k < m; k++)
+			__builtin_prefetch(frames[base + k].data);
 		if (df) {
 			lane_shape(cfg, frames, base, m, ln);
 			lane_pool(cfg, frames, base, m, ln, key);

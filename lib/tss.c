@@ -67,28 +67,13 @@ static uint64_t rule_hash(const struct snic_crule *r)
 }
 
 /* Hash of a key under a group's mask: tss_hash_words() of the masked
- * words, from the group's own copy of the mask. Groups of one to three
- * words (most: a port and a protocol, an address prefix) take straight
- * code. */
+ * words, from the group's own copy of the mask. */
 static inline uint64_t key_hash(const struct snic_tss_group *g, const struct snic_fkey *k)
 {
-	const uint64_t *w = k->w;
 	uint64_t h = 0;
 
-	switch (g->nw) {
-	case 3:
-		h = tss_share(w[g->idx[2]] & g->mask[2], 2);
-		/* fall through */
-	case 2:
-		h += tss_share(w[g->idx[1]] & g->mask[1], 1);
-		/* fall through */
-	case 1:
-		h += tss_share(w[g->idx[0]] & g->mask[0], 0);
-		break;
-	default:
-		for (unsigned i = 0; i < g->nw; i++)
-			h += tss_share(w[g->idx[i]] & g->mask[i], i);
-	}
+	for (unsigned i = 0; i < g->nw; i++)
+		h += tss_share(k->w[g->idx[i]] & g->mask[i], i);
 	return h ^ (h >> 32);
 }
 
