@@ -199,11 +199,36 @@ static inline uint32_t snic_fdb_hash(uint64_t key)
 	return (uint32_t)((key * 0x9e3779b97f4a7c15ull) >> 32);
 }
 
-/* Where the lookup of @mac starts: for a prefetch. */
-static inline const struct snic_fdb_ent *snic_fdb_home(const struct snic_fdb *f,
-						       const uint8_t mac[6])
+/* snic_mac_key() of the destination MAC of frame @f, read as one word: 8
+ * bytes of @f must be readable (any frame of 14 bytes or more). */
+static inline uint64_t snic_mac_key_frame(const uint8_t *f)
 {
-	return &f->tab[snic_fdb_hash(snic_mac_key(mac)) & f->mask];
+	uint64_t w;
+
+	memcpy(&w, f, 8);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	w = __builtin_bswap64(w);
+#endif
+	return w >> 16 | 1ull << 63;
+}
+
+/* Where the lookup of MAC key @key (snic_mac_key) starts: for a prefetch. */
+static inline const struct snic_fdb_ent *snic_fdb_home(const struct snic_fdb *f, uint64_t key)
+{
+	return &f->tab[snic_fdb_hash(key) & f->mask];
+}
+
+/* The entry of MAC key @key, or NULL. Data path. */
+static inline const struct snic_fdb_ent *snic_fdb_find_key(const struct snic_fdb *f, uint64_t key)
+{
+	const struct snic_fdb_ent *e = snic_fdb_home(f, key);
+
+	while (e->key != key) {
+		if (!e->key)
+			return NULL;
+		e = e == &f->tab[f->mask] ? f->tab : e + 1;
+	}
+	return e;
 }
 
 /* The entry of @mac, or NULL. Data path. */

@@ -78,7 +78,7 @@ static void rx_parse(const struct snic_cfg *cfg, const struct snic_frame *frames
 		}
 		dp_frame_init(&fr[k], cfg, f->data, f->len, gi[k]);
 		if (!(f->data[0] & 1))
-			__builtin_prefetch(snic_fdb_home(&cfg->uc, f->data));
+			__builtin_prefetch(snic_fdb_home(&cfg->uc, snic_mac_key_frame(f->data)));
 	}
 }
 
@@ -98,7 +98,7 @@ static void rx_lookup(const struct snic_cfg *cfg, struct dp_frame *fr, unsigned 
 		fr[k].only = DP_NO_POOL;
 		if (!fr[k].len || (fr[k].data[0] & 1))
 			continue;
-		e = snic_fdb_find(&cfg->uc, fr[k].data);
+		e = snic_fdb_find_key(&cfg->uc, snic_mac_key_frame(fr[k].data));
 		fr[k].fdb = e;
 		if (!e)
 			continue;
@@ -209,6 +209,7 @@ static bool rx_fast(const struct snic_cfg *cfg, struct snic_ctr *ctr, struct dp_
 
 struct rx_lane {
 	const struct snic_crule *rule;
+	uint64_t mkey; /* the destination MAC's snic_mac_key() */
 	uint32_t vni; /* with SNIC_SHAPE_VNI */
 	uint16_t pool;
 	uint8_t shape;	 /* SNIC_SHAPE_* */
@@ -237,7 +238,8 @@ static void lane_shape(const struct snic_cfg *cfg, const struct snic_frame *fram
 			shape = snic_l2_shape(f->data, f->len);
 		if (!shape || shape == ~0u)
 			continue;
-		__builtin_prefetch(snic_fdb_home(&cfg->uc, f->data));
+		ln[k].mkey = snic_mac_key_frame(f->data);
+		__builtin_prefetch(snic_fdb_home(&cfg->uc, ln[k].mkey));
 		ln[k].pool = LANE_SHAPED;
 		ln[k].shape = (uint8_t)shape;
 		/* the L2 shape has no hash input: its first byte stands for it */
@@ -276,7 +278,7 @@ static void lane_pool(const struct snic_cfg *cfg, const struct snic_frame *frame
 		if (ln[k].pool != LANE_SHAPED)
 			continue;
 		ln[k].pool = LANE_GENERAL;
-		e = snic_fdb_find(&cfg->uc, frames[base + k].data);
+		e = snic_fdb_find_key(&cfg->uc, ln[k].mkey);
 		if (e ? e->n != 1 : cfg->n_promisc != 0)
 			continue;
 		p = e ? e->pool : cfg->pf;

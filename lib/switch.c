@@ -186,18 +186,7 @@ void snic_switch_free(struct snic_cfg *cfg)
 
 const struct snic_fdb_ent *snic_fdb_find(const struct snic_fdb *f, const uint8_t mac[6])
 {
-	uint64_t key = snic_mac_key(mac);
-	uint32_t i = snic_fdb_hash(key) & f->mask;
-
-	for (;;) {
-		const struct snic_fdb_ent *e = &f->tab[i];
-
-		if (e->key == key)
-			return e;
-		if (!e->key)
-			return NULL;
-		i = (i + 1) & f->mask;
-	}
+	return snic_fdb_find_key(f, snic_mac_key(mac));
 }
 
 const struct snic_fdb_ent *snic_fdb_find_ref(const struct snic_fdb *f, const uint8_t mac[6])
