@@ -137,6 +137,7 @@ struct snic_crule {
 };
 
 /* Tuple space search (tss.c): the rules of one mask in a hash table. */
+#define SNIC_TSS_EMPTY 0xffffffffu /* snic_tss_ent.rule of a free slot */
 struct snic_tss_ent {
 	uint32_t tag;  /* the hash's high half; the low bits pick the slot */
 	uint32_t rule; /* number in the pool's rules, 0xffffffff = empty */
@@ -151,8 +152,21 @@ struct snic_tss_group {
 	 * idx[i] under mask[i], i < nw. */
 	uint8_t nw;
 	uint8_t idx[8];
+	uint8_t fw; /* the filter's word: i of the word whose values differ most */
 	uint64_t mask[8];
+	/* A filter before the table: bit snic_tss_fbit() of each rule's
+	 * value of word fw is set. A key whose bit is clear matches none of
+	 * the group's rules, at the cost of one word instead of the hash of
+	 * all and a probe. */
+	uint64_t filt[4];
 };
+
+/* The filter bit of a masked key word: the top 8 bits of a multiplicative
+ * hash, which every bit of the word feeds. */
+static inline unsigned snic_tss_fbit(uint64_t v)
+{
+	return (unsigned)((v * 0x9e3779b97f4a7c15ull) >> 56);
+}
 
 struct snic_plug;
 

@@ -8,7 +8,9 @@
  * table entry of a value the lowest number of the rules with that value,
  * so the lowest number found over the groups is the rule a linear scan
  * would find first. Groups are visited by their lowest number and the
- * search stops when no later group can beat what was found.
+ * search stops when no later group can beat what was found. Before its
+ * table, a group is asked a 256-bit filter on one word of the key: most
+ * frames match no rule, and most of those leave each group there.
  *
  * Pools with few rules keep the linear scan (snic_tss_lookup_linear), which
  * is also the plain twin the tests compare this against.
@@ -21,8 +23,6 @@
 
 /* Below this many rules a pool is scanned linearly. */
 #define TSS_MIN_RULES 6
-
-#define TSS_EMPTY 0xffffffffu
 
 static bool same_mask(const struct snic_crule *a, const struct snic_crule *b)
 {
@@ -93,7 +93,7 @@ static void group_insert(struct snic_tss_group *g, const struct snic_crule *rule
 	uint64_t h = rule_hash(r);
 	uint32_t i = (uint32_t)h & g->tmask;
 
-	for (; g->tab[i].rule != TSS_EMPTY; i = (i + 1) & g->tmask)
+	for (; g->tab[i].rule != SNIC_TSS_EMPTY; i = (i + 1) & g->tmask)
 		if (g->tab[i].tag == (uint32_t)(h >> 32) && same_value(&rules[g->tab[i].rule], r))
 			return;
 	g->tab[i].tag = (uint32_t)(h >> 32);
@@ -130,9 +130,54 @@ static int group_alloc(struct snic_tss_group *g, unsigned nrules)
 	if (!g->tab)
 		return -ENOMEM;
 	for (unsigned i = 0; i < size; i++)
-		g->tab[i].rule = TSS_EMPTY;
+		g->tab[i].rule = SNIC_TSS_EMPTY;
 	g->tmask = size - 1;
 	return 0;
+}
+
+/* How many distinct values word @w takes among the rules of group @grp
+ * (@gi: each rule's group, @n rules). */
+static unsigned distinct_values(const struct snic_crule *rules, const uint32_t *gi, uint32_t n,
+				uint32_t grp, unsigned w)
+{
+	unsigned d = 0;
+
+	for (uint32_t a = 0; a < n; a++) {
+		bool seen = false;
+
+		if (gi[a] != grp)
+			continue;
+		for (uint32_t b = 0; b < a && !seen; b++)
+			seen = gi[b] == grp && rules[b].w[w].val == rules[a].w[w].val;
+		d += !seen;
+	}
+	return d;
+}
+
+/* The group's filter (snic_tss_group.filt) on its most varied word. */
+static void group_filter(struct snic_tss_group *g, const struct snic_crule *rules,
+			 const uint32_t *gi, uint32_t n, uint32_t grp)
+{
+	unsigned best = 0;
+
+	g->fw = 0;
+	for (unsigned w = 0; w < g->nw; w++) {
+		unsigned d = distinct_values(rules, gi, n, grp, w);
+
+		if (d > best) {
+			best = d;
+			g->fw = (uint8_t)w;
+		}
+	}
+	memset(g->filt, 0, sizeof(g->filt));
+	for (uint32_t a = 0; a < n; a++) {
+		unsigned b;
+
+		if (gi[a] != grp)
+			continue;
+		b = snic_tss_fbit(rules[a].w[g->fw].val);
+		g->filt[b >> 6] |= 1ull << (b & 63);
+	}
 }
 
 /* Groups of one pool: find them (in rule order, so they are sorted by
@@ -163,6 +208,8 @@ static int build_pool(struct snic_cfg *cfg, struct snic_pool *pl)
 	free(cnt);
 	for (uint32_t n = 0; n < pl->nrules; n++)
 		group_insert(&g[gi[n]], rules, n);
+	for (uint32_t i = 0; i < pl->ngrp; i++)
+		group_filter(&g[i], rules, gi, pl->nrules, i);
 	free(gi);
 	return 0;
 }
@@ -212,18 +259,23 @@ const struct snic_crule *snic_tss_lookup_linear(const struct snic_cfg *cfg,
 	return NULL;
 }
 
-/* The lowest-numbered rule of @g matching @k, or TSS_EMPTY. */
+/* The lowest-numbered rule of @g matching @k, or SNIC_TSS_EMPTY. */
 static uint32_t group_lookup(const struct snic_tss_group *g, const struct snic_crule *rules,
 			     const struct snic_fkey *k)
 {
-	uint64_t h = key_hash(g, k);
-	uint32_t i = (uint32_t)h & g->tmask;
+	unsigned b = snic_tss_fbit(k->w[g->idx[g->fw]] & g->mask[g->fw]);
+	uint64_t h;
+	uint32_t i;
 
-	for (; g->tab[i].rule != TSS_EMPTY; i = (i + 1) & g->tmask)
+	if (!(g->filt[b >> 6] >> (b & 63) & 1))
+		return SNIC_TSS_EMPTY;
+	h = key_hash(g, k);
+	i = (uint32_t)h & g->tmask;
+	for (; g->tab[i].rule != SNIC_TSS_EMPTY; i = (i + 1) & g->tmask)
 		if (g->tab[i].tag == (uint32_t)(h >> 32) &&
 		    snic_crule_match(&rules[g->tab[i].rule], k))
 			return g->tab[i].rule;
-	return TSS_EMPTY;
+	return SNIC_TSS_EMPTY;
 }
 
 const struct snic_crule *snic_tss_lookup(const struct snic_cfg *cfg, const struct snic_pool *pl,
@@ -231,7 +283,7 @@ const struct snic_crule *snic_tss_lookup(const struct snic_cfg *cfg, const struc
 {
 	const struct snic_crule *rules;
 	const struct snic_tss_group *g;
-	uint32_t best = TSS_EMPTY;
+	uint32_t best = SNIC_TSS_EMPTY;
 
 	if (!pl->ngrp) /* cfg->groups may be NULL then */
 		return snic_tss_lookup_linear(cfg, pl, k);
@@ -243,5 +295,5 @@ const struct snic_crule *snic_tss_lookup(const struct snic_cfg *cfg, const struc
 		if (n < best)
 			best = n;
 	}
-	return best == TSS_EMPTY ? NULL : &rules[best];
+	return best == SNIC_TSS_EMPTY ? NULL : &rules[best];
 }
