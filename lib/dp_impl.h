@@ -253,4 +253,28 @@ static inline void dp_count_bucket(struct snic_ctr *ctr, uint32_t bucket, uint32
 	b->bytes += len;
 }
 
+/* Copy @d of a frame for pool @pl, its hash set: its queue from @rc's
+ * RETA; returns its bucket, bctx << 16 | RETA index. */
+static inline uint32_t dp_rss_queue(const struct snic_pool *pl, const struct snic_rss_conf *rc,
+				    unsigned bctx, struct snic_dest *d)
+{
+	unsigned idx = snic_reta_index(rc, d->hash);
+	unsigned q = rc->reta[idx];
+
+	d->queue = (uint16_t)(pl->qmask ? q & pl->qmask : q % pl->nqueues);
+	return bctx << 16 | idx;
+}
+
+/* dp_rss_queue(), and the copy, a frame of @len bytes, counted in its
+ * queue and bucket. */
+static inline void dp_rss_place(struct snic_ctr *ctr, const struct snic_pool *pl,
+				const struct snic_rss_conf *rc, unsigned bctx, struct snic_dest *d,
+				uint32_t len)
+{
+	uint32_t bucket = dp_rss_queue(pl, rc, bctx, d);
+
+	dp_count_queue(ctr, d, len);
+	dp_count_bucket(ctr, bucket, len);
+}
+
 #endif

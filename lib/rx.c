@@ -324,8 +324,11 @@ static void lane_emit(const struct snic_cfg *cfg, struct snic_ctr *ctr, const st
 	dp_dest_at(d, idx, ln->pool, 0);
 	if (rx_one(ctr, d, ln->rule, f->len))
 		return;
-	dp_defer_wait(df, d, pl->rconf, f->len,
-		      dp_defer_job(df, pl->rss, f->data + ln->src_off, len), pl->bctx);
+	if (!len) /* not IP: RSS has no input, the hash is 0 */
+		dp_rss_place(ctr, pl, pl->rconf, pl->bctx, d, f->len);
+	else
+		dp_defer_wait(df, d, pl->rconf, f->len,
+			      dp_defer_job(df, pl->rss, f->data + ln->src_off, len), pl->bctx);
 }
 
 /*

@@ -125,16 +125,6 @@ static bool pool_steer(const struct snic_cfg *cfg, const struct dp_frame *fr, un
 	return true;
 }
 
-static void pool_rss(const struct snic_pool *pl, const struct snic_rss_conf *c, unsigned bctx,
-		     struct snic_dest *d, struct dp_aux *a)
-{
-	unsigned idx = snic_reta_index(c, d->hash);
-	unsigned q = c->reta[idx];
-
-	d->queue = (uint16_t)(pl->qmask ? q & pl->qmask : q % pl->nqueues);
-	a->bucket = bctx << 16 | idx;
-}
-
 /*
  * Rules, hook, RSS. Returns -1 when a queue was chosen, or SNIC_DROP_RULE.
  * A rule's QUEUE action leaves the hash 0; a MARK-only rule marks and
@@ -183,7 +173,7 @@ static int pool_queue(const struct snic_cfg *cfg, struct dp_frame *fr, unsigned 
 	if (pl->no_rss)
 		d->queue = 0;
 	else
-		pool_rss(pl, rc, bctx, d, a);
+		a->bucket = dp_rss_queue(pl, rc, bctx, d);
 	return -1;
 }
 
@@ -381,12 +371,9 @@ void dp_defer_flush(const struct snic_cfg *cfg, struct snic_ctr *ctr, struct dp_
 	for (unsigned i = 0; i < df->npend; i++) {
 		const struct dp_pend *p = &df->pend[i];
 		struct snic_dest *d = p->d;
-		struct dp_aux a;
 
 		d->hash = df->hash[p->job];
-		pool_rss(&cfg->pool[d->vport], p->rc, p->bctx, d, &a);
-		dp_count_queue(ctr, d, p->len);
-		dp_count_bucket(ctr, a.bucket, p->len);
+		dp_rss_place(ctr, &cfg->pool[d->vport], p->rc, p->bctx, d, p->len);
 	}
 	df->njob = 0;
 	df->npend = 0;
