@@ -138,8 +138,9 @@ static bool rule_does_more(const struct snic_crule *r)
 
 /*
  * The one copy @d of a frame of @len bytes that its pool takes as it is:
- * counted delivered; queued by rule @r (QUEUE without a mark) when there is
- * one, returning true; else false, RSS to choose the queue.
+ * queued by rule @r (QUEUE without a mark) when there is one, returning
+ * true; else false, RSS to choose the queue. The caller counts it
+ * delivered.
  */
 static bool rx_one(struct snic_ctr *ctr, struct snic_dest *d, const struct snic_crule *r,
 		   uint32_t len)
@@ -147,7 +148,6 @@ static bool rx_one(struct snic_ctr *ctr, struct snic_dest *d, const struct snic_
 	d->vlan_tci = 0;
 	d->vlan_tpid = 0;
 	d->vlan_action = SNIC_VLAN_KEEP;
-	ctr->rx.delivered++;
 	if (!r)
 		return false;
 	d->queue = r->queue;
@@ -184,6 +184,7 @@ static bool rx_fast(const struct snic_cfg *cfg, struct snic_ctr *ctr, struct dp_
 			return false;
 	}
 	dp_dest_init(d, fr, p);
+	ctr->rx.delivered++;
 	if (rx_one(ctr, d, r, fr->len))
 		return true;
 	dp_defer_rss(df, fr, pl->rss, pl->rconf, pl->bctx, d);
@@ -210,10 +211,12 @@ static bool rx_fast(const struct snic_cfg *cfg, struct snic_ctr *ctr, struct dp_
 struct rx_lane {
 	const struct snic_crule *rule;
 	uint64_t mkey; /* the destination MAC's snic_mac_key() */
-	uint32_t vni; /* with SNIC_SHAPE_VNI */
+	uint32_t vni;  /* with SNIC_SHAPE_VNI */
 	uint16_t pool;
 	uint8_t shape;	 /* SNIC_SHAPE_* */
 	uint8_t src_off; /* the source address: where the hash input starts */
+	uint8_t len;	 /* the hash input's length, 0 when none (not IP) */
+	uint8_t lookup;	 /* its pool has rules: key is built */
 };
 
 /* The shape of each frame of the chunk; for those of the shape, the FDB
@@ -266,10 +269,12 @@ static bool lane_takes(const struct snic_pool *pl, unsigned shape)
 }
 
 /* The owner pool of each shaped frame, if it takes the frame in the lane;
- * the flow keys of those whose pool has rules. */
-static void lane_pool(const struct snic_cfg *cfg, const struct snic_frame *frames, unsigned base,
-		      unsigned m, struct rx_lane *ln, struct snic_fkey *key)
+ * the flow keys of those whose pool has rules. Returns how many have one. */
+static unsigned lane_pool(const struct snic_cfg *cfg, const struct snic_frame *frames,
+			  unsigned base, unsigned m, struct rx_lane *ln, struct snic_fkey *key)
 {
+	unsigned nlook = 0;
+
 	for (unsigned k = 0; k < m; k++) {
 		const struct snic_fdb_ent *e;
 		const struct snic_pool *pl;
@@ -286,10 +291,14 @@ static void lane_pool(const struct snic_cfg *cfg, const struct snic_frame *frame
 		if (!lane_takes(pl, ln[k].shape))
 			continue;
 		ln[k].pool = (uint16_t)p;
-		if (pl->nrules)
-			snic_fkey_build_shape(&key[k], frames[base + k].data, ln[k].shape,
-					      ln[k].vni);
+		ln[k].len = ln[k].shape & SNIC_SHAPE_L2 ? 0 : pl->lane_len[lane_idx(ln[k].shape)];
+		ln[k].lookup = pl->nrules != 0;
+		if (!pl->nrules)
+			continue;
+		snic_fkey_build_shape(&key[k], frames[base + k].data, ln[k].shape, ln[k].vni);
+		nlook++;
 	}
+	return nlook;
 }
 
 /* The rules of those pools, looked up ahead for the chunk (as rx_rules);
@@ -301,11 +310,9 @@ static void lane_rules(const struct snic_cfg *cfg, unsigned m, struct rx_lane *l
 		const struct snic_pool *pl;
 		const struct snic_crule *r;
 
-		if (ln[k].pool == LANE_GENERAL)
+		if (ln[k].pool == LANE_GENERAL || !ln[k].lookup)
 			continue;
 		pl = &cfg->pool[ln[k].pool];
-		if (!pl->nrules)
-			continue;
 		r = snic_tss_lookup(cfg, pl, &key[k]);
 		if (rule_does_more(r))
 			ln[k].pool = LANE_GENERAL;
@@ -313,22 +320,38 @@ static void lane_rules(const struct snic_cfg *cfg, unsigned m, struct rx_lane *l
 	}
 }
 
-/* The frame's one destination, at @d. */
-static void lane_emit(const struct snic_cfg *cfg, struct snic_ctr *ctr, const struct snic_frame *f,
-		      unsigned idx, const struct rx_lane *ln, struct snic_dest *d,
-		      struct dp_defer *df)
+/* The frame's one destination, at @d; the caller counts it delivered. */
+static inline __attribute__((always_inline)) void lane_emit(
+	const struct snic_cfg *cfg, struct snic_ctr *ctr, const struct snic_frame *f, unsigned idx,
+	const struct rx_lane *ln, struct snic_dest *d, struct dp_defer *df)
 {
 	const struct snic_pool *pl = &cfg->pool[ln->pool];
-	unsigned len = ln->shape & SNIC_SHAPE_L2 ? 0 : pl->lane_len[lane_idx(ln->shape)];
 
 	dp_dest_at(d, idx, ln->pool, 0);
 	if (rx_one(ctr, d, ln->rule, f->len))
 		return;
-	if (!len) /* not IP: RSS has no input, the hash is 0 */
+	if (!ln->len) /* not IP: RSS has no input, the hash is 0 */
 		dp_rss_place(ctr, pl, pl->rconf, pl->bctx, d, f->len);
 	else
 		dp_defer_wait(df, d, pl->rconf, f->len,
-			      dp_defer_job(df, pl->rss, f->data + ln->src_off, len), pl->bctx);
+			      dp_defer_job(df, pl->rss, f->data + ln->src_off, ln->len), pl->bctx);
+}
+
+/* A chunk of @m frames all in the lane: their destinations at @d, @room of
+ * which fit; returns how many it wrote. @df is empty: one job and one
+ * pending copy a frame fit. */
+static unsigned lane_emit_all(const struct snic_cfg *cfg, struct snic_ctr *ctr,
+			      const struct snic_frame *frames, unsigned base, unsigned m,
+			      const struct rx_lane *ln, struct snic_dest *d, unsigned room,
+			      struct dp_defer *df)
+{
+	unsigned n = m < room ? m : room;
+
+	for (unsigned k = 0; k < n; k++)
+		lane_emit(cfg, ctr, &frames[base + k], base + k, &ln[k], d + k, df);
+	ctr->rx.delivered += n;
+	ctr->rx.drop[SNIC_DROP_NO_ROOM] += m - n;
+	return n;
 }
 
 /*
@@ -365,8 +388,8 @@ unsigned snic_rx(const struct snic_cfg *cfg, struct snic_ctr *ctr, const struct 
 			__builtin_prefetch(frames[base + k].data);
 		if (df) {
 			lane_shape(cfg, frames, base, m, ln);
-			lane_pool(cfg, frames, base, m, ln, key);
-			lane_rules(cfg, m, ln, key);
+			if (lane_pool(cfg, frames, base, m, ln, key))
+				lane_rules(cfg, m, ln, key);
 		} else {
 			for (unsigned k = 0; k < m; k++)
 				ln[k].pool = LANE_GENERAL;
@@ -374,6 +397,11 @@ unsigned snic_rx(const struct snic_cfg *cfg, struct snic_ctr *ctr, const struct 
 		for (unsigned k = 0; k < m; k++)
 			if (ln[k].pool == LANE_GENERAL)
 				gi[g++] = base + k;
+		if (!g) {
+			n += lane_emit_all(cfg, ctr, frames, base, m, ln, dests + n, cap - n, df);
+			dp_defer_flush(cfg, ctr, df);
+			continue;
+		}
 		rx_parse(cfg, frames, gi, g, fr);
 		rx_lookup(cfg, fr, g, lp);
 		rx_rules(cfg, fr, g, lp);
@@ -385,10 +413,11 @@ unsigned snic_rx(const struct snic_cfg *cfg, struct snic_ctr *ctr, const struct 
 			if (df && df->npend + DP_MAX_OUT > DP_DEFER_MAX)
 				dp_defer_flush(cfg, ctr, df);
 			if (ln[k].pool != LANE_GENERAL) {
-				if (n < cap)
+				if (n < cap) {
 					lane_emit(cfg, ctr, &frames[base + k], base + k, &ln[k],
 						  dests + n++, df);
-				else
+					ctr->rx.delivered++;
+				} else
 					dp_drop(&ctr->rx, SNIC_DROP_NO_ROOM);
 				continue;
 			}

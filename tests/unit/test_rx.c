@@ -1534,6 +1534,34 @@ Test(rx, destination_array_too_small_drops_the_frame_as_no_room)
 	fix_free(f);
 }
 
+/* Frames that all take the lane (unicast TCP/UDP to one owner each) fill
+ * the room in order; the rest are dropped as no room, none counted twice. */
+Test(rx, unicast_frames_beyond_the_room_drop_as_no_room)
+{
+	struct fix *f = fix_new_macs("ixgbe-82599", 4);
+	uint8_t mac[6];
+
+	fix_commit(f);
+	for (unsigned i = 0; i < 4; i++) {
+		struct snic_craft c;
+
+		fix_vf_mac(i, mac);
+		c = fix_udp(mac, FIX_REMOTE_MAC, 1000 + i, 2);
+		fix_add(f, &c);
+	}
+	cr_assert_eq(fix_rx_cap(f, 3), 3);
+	for (unsigned i = 0; i < 3; i++) {
+		cr_assert_eq(f->dests[i].frame, i);
+		cr_assert_eq(f->dests[i].vport, i);
+	}
+	cr_assert_eq(f->ctr->rx.delivered, 3);
+	cr_assert_eq(f->ctr->rx.drop[SNIC_DROP_NO_ROOM], 1);
+	cr_assert_eq(fix_rx_cap(f, 0), 0);
+	cr_assert_eq(f->ctr->rx.delivered, 0);
+	cr_assert_eq(f->ctr->rx.drop[SNIC_DROP_NO_ROOM], 4);
+	fix_free(f);
+}
+
 /* A burst may hold more frames than 16 bits count: every destination
  * names its own frame, whichever path the frame took. */
 Test(rx, bursts_beyond_65535_frames_keep_every_frame_index)
