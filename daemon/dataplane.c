@@ -300,53 +300,89 @@ static void deliver_many(struct snicd_lcore *lc, const struct snicd_snap *s, str
 		deliver_own(lc, s, m, &d[n - 1]);
 }
 
-/*
- * The last destination's tx buffer, for the run of frames that follow it to
- * the same vport and queue (one burst, one snapshot).
- */
-struct txcache {
-	uint32_t key; /* vport << 16 | queue, or UINT32_MAX */
-	struct snicd_txb *tb;
-};
-
-/* One destination, the frame as it is: the common unicast case. */
-static inline void deliver_one(struct snicd_lcore *lc, const struct snicd_snap *s,
-			       struct txcache *c, struct rte_mbuf *m, const struct snic_dest *d)
+/* Frames @m[0..n) with their one destination each, @d[0..n), all to the
+ * tx buffer @tb: in order, flushing it whenever it fills. */
+static void txb_put_run(struct snicd_lcore *lc, struct snicd_txb *tb, struct rte_mbuf *const *m,
+			const struct snic_dest *d, unsigned n)
 {
-	uint32_t key = (uint32_t)d->vport << 16 | d->queue;
-
-	if (key != c->key) {
-		c->key = key;
-		c->tb = dest_txb(lc, s, d);
+	if (!tb->dirty) {
+		tb->dirty = true;
+		lc->dirty[lc->ndirty++] = (uint16_t)(tb - lc->txb);
 	}
-	if (likely(c->tb)) {
-		txb_put(lc, c->tb, m, d);
-	} else {
-		lc->no_port++;
-		refuse(lc, m, d);
+	for (;;) {
+		unsigned room = SNICD_TXB_MAX - tb->n, k = n < room ? n : room;
+
+		for (unsigned i = 0; i < k; i++) {
+			tb->pkts[tb->n + i] = m[i];
+			tb->dest[tb->n + i] = &d[i];
+		}
+		tb->n = (uint16_t)(tb->n + k);
+		n -= k;
+		if (!n)
+			return;
+		m += k;
+		d += k;
+		txb_flush(lc, tb);
 	}
 }
 
+/* A run of @n frames @m, each with one destination that keeps it as it is
+ * (@d, one after the other), all to the same vport and queue. */
+static void deliver_run(struct snicd_lcore *lc, const struct snicd_snap *s,
+			struct rte_mbuf *const *m, const struct snic_dest *d, unsigned n)
+{
+	struct snicd_txb *tb = dest_txb(lc, s, d);
+
+	if (likely(tb)) {
+		txb_put_run(lc, tb, m, d, n);
+		return;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		lc->no_port++;
+		refuse(lc, m[i], &d[i]);
+	}
+}
+
+/*
+ * Each frame to its destinations. Frames with one destination that keeps
+ * them as they are (most unicast) go in runs: consecutive ones to the same
+ * vport and queue enter its tx buffer together.
+ */
 static void fanout(struct snicd_lcore *lc, const struct snicd_snap *s, unsigned nd)
 {
 	struct snicd_burst *b = &lc->b;
-	const struct snic_dest *d = lc->dests, *end = d + nd;
-	struct txcache c = {.key = UINT32_MAX};
+	const struct snic_dest *d = lc->dests, *end = d + nd, *run = NULL;
+	unsigned run_f = 0, run_n = 0;
 
 	for (unsigned f = 0; f < b->n; f++) {
 		const struct snic_dest *first = d;
 
 		while (d < end && d->frame == f)
 			d++;
-		if (d == first + 1 && first->vlan_action == SNIC_VLAN_KEEP)
-			deliver_one(lc, s, &c, b->pkts[f], first);
-		else if (d == first)
+		if (d == first + 1 && first->vlan_action == SNIC_VLAN_KEEP) {
+			if (run_n && first->vport == run->vport && first->queue == run->queue) {
+				run_n++;
+				continue;
+			}
+			if (run_n)
+				deliver_run(lc, s, &b->pkts[run_f], run, run_n);
+			run = first;
+			run_f = f;
+			run_n = 1;
+			continue;
+		}
+		if (run_n)
+			deliver_run(lc, s, &b->pkts[run_f], run, run_n);
+		run_n = 0;
+		if (d == first)
 			b->free[b->nfree++] = b->pkts[f];
 		else if (d == first + 1)
 			deliver_own(lc, s, b->pkts[f], first);
 		else
 			deliver_many(lc, s, b->pkts[f], first, (unsigned)(d - first));
 	}
+	if (run_n)
+		deliver_run(lc, s, &b->pkts[run_f], run, run_n);
 	if (b->nfree) {
 		rte_pktmbuf_free_bulk(b->free, b->nfree);
 		b->nfree = 0;
