@@ -152,10 +152,11 @@ struct snic_tss_group {
 	 * idx[i] under mask[i], i < nw. */
 	uint8_t nw;
 	uint8_t idx[8];
-	uint8_t fw; /* the filter's word: i of the word whose values differ most */
+	uint8_t fidx; /* the filter's key word: of the shape's, the one whose values differ most */
+	uint64_t fmask; /* ... and its mask */
 	uint64_t mask[8];
 	/* A filter before the table: bit snic_tss_fbit() of each rule's
-	 * value of word fw is set. A key whose bit is clear matches none of
+	 * value of key word fidx is set. A key whose bit is clear matches none of
 	 * the group's rules, at the cost of one word instead of the hash of
 	 * all and a probe. */
 	uint64_t filt[4];

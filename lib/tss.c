@@ -158,24 +158,25 @@ static unsigned distinct_values(const struct snic_crule *rules, const uint32_t *
 static void group_filter(struct snic_tss_group *g, const struct snic_crule *rules,
 			 const uint32_t *gi, uint32_t n, uint32_t grp)
 {
-	unsigned best = 0;
+	unsigned best = 0, fw = 0;
 
-	g->fw = 0;
 	for (unsigned w = 0; w < g->nw; w++) {
 		unsigned d = distinct_values(rules, gi, n, grp, w);
 
 		if (d > best) {
 			best = d;
-			g->fw = (uint8_t)w;
+			fw = w;
 		}
 	}
+	g->fidx = g->idx[fw];
+	g->fmask = g->mask[fw];
 	memset(g->filt, 0, sizeof(g->filt));
 	for (uint32_t a = 0; a < n; a++) {
 		unsigned b;
 
 		if (gi[a] != grp)
 			continue;
-		b = snic_tss_fbit(rules[a].w[g->fw].val);
+		b = snic_tss_fbit(rules[a].w[fw].val);
 		g->filt[b >> 6] |= 1ull << (b & 63);
 	}
 }
@@ -263,7 +264,7 @@ const struct snic_crule *snic_tss_lookup_linear(const struct snic_cfg *cfg,
 static uint32_t group_lookup(const struct snic_tss_group *g, const struct snic_crule *rules,
 			     const struct snic_fkey *k)
 {
-	unsigned b = snic_tss_fbit(k->w[g->idx[g->fw]] & g->mask[g->fw]);
+	unsigned b = snic_tss_fbit(k->w[g->fidx] & g->fmask);
 	uint64_t h;
 	uint32_t i;
 
