@@ -138,6 +138,9 @@ DP_HIDDEN unsigned dp_pool_only(const struct snic_cfg *cfg, struct snic_ctr *ctr
 DP_HIDDEN void dp_mcast(const struct snic_cfg *cfg, struct dp_frame *fr, unsigned skip,
 			struct dp_out *o);
 
+/* df->hash[j] = the hash of job j, for every job of @df. */
+DP_HIDDEN void dp_defer_hash(struct dp_defer *df);
+
 /* Hash the deferred copies, choose their queues, count them; @df is then
  * empty. */
 DP_HIDDEN void dp_defer_flush(const struct snic_cfg *cfg, struct snic_ctr *ctr,

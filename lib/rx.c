@@ -337,18 +337,43 @@ static inline __attribute__((always_inline)) void lane_emit(
 			      dp_defer_job(df, pl->rss, f->data + ln->src_off, ln->len), pl->bctx);
 }
 
-/* A chunk of @m frames all in the lane: their destinations at @d, @room of
- * which fit; returns how many it wrote. @df is empty: one job and one
- * pending copy a frame fit. */
+/*
+ * A chunk of @m frames all in the lane: their destinations at @d, @room of
+ * which fit; returns how many it wrote. The frames RSS spreads are hashed
+ * together (jobs of @df, which is empty), then take their queues in a
+ * second pass: as dp_defer_flush() does, without the pending copies.
+ */
 static unsigned lane_emit_all(const struct snic_cfg *cfg, struct snic_ctr *ctr,
 			      const struct snic_frame *frames, unsigned base, unsigned m,
-			      const struct rx_lane *ln, struct snic_dest *d, unsigned room,
+			      struct rx_lane *ln, struct snic_dest *d, unsigned room,
 			      struct dp_defer *df)
 {
-	unsigned n = m < room ? m : room;
+	unsigned n = m < room ? m : room, j = 0;
 
-	for (unsigned k = 0; k < n; k++)
-		lane_emit(cfg, ctr, &frames[base + k], base + k, &ln[k], d + k, df);
+	for (unsigned k = 0; k < n; k++) {
+		const struct snic_frame *f = &frames[base + k];
+		const struct snic_pool *pl = &cfg->pool[ln[k].pool];
+
+		dp_dest_at(&d[k], base + k, ln[k].pool, 0);
+		if (rx_one(ctr, &d[k], ln[k].rule, f->len))
+			ln[k].len = 0;
+		else if (!ln[k].len) /* not IP: RSS has no input, the hash is 0 */
+			dp_rss_place(ctr, pl, pl->rconf, pl->bctx, &d[k], f->len);
+		else
+			dp_defer_job(df, pl->rss, f->data + ln[k].src_off, ln[k].len);
+	}
+	if (df->njob) {
+		dp_defer_hash(df);
+		for (unsigned k = 0; k < n; k++) {
+			const struct snic_pool *pl = &cfg->pool[ln[k].pool];
+
+			if (!ln[k].len)
+				continue;
+			d[k].hash = df->hash[j++];
+			dp_rss_place(ctr, pl, pl->rconf, pl->bctx, &d[k], frames[base + k].len);
+		}
+		df->njob = 0;
+	}
 	ctr->rx.delivered += n;
 	ctr->rx.drop[SNIC_DROP_NO_ROOM] += m - n;
 	return n;
@@ -399,7 +424,6 @@ unsigned snic_rx(const struct snic_cfg *cfg, struct snic_ctr *ctr, const struct 
 				gi[g++] = base + k;
 		if (!g) {
 			n += lane_emit_all(cfg, ctr, frames, base, m, ln, dests + n, cap - n, df);
-			dp_defer_flush(cfg, ctr, df);
 			continue;
 		}
 		rx_parse(cfg, frames, gi, g, fr);

@@ -328,7 +328,7 @@ unsigned dp_finish(const struct snic_cfg *cfg, struct snic_ctr *ctr, struct snic
 
 /* The hashes of the jobs, one snic_rss_hash_prepared() per conf: mostly
  * one for all. */
-static void defer_hash(struct dp_defer *df)
+void dp_defer_hash(struct dp_defer *df)
 {
 	const struct snic_rss *rss = df->rss[0];
 	const uint8_t *in[DP_DEFER_MAX];
@@ -367,7 +367,7 @@ static void defer_hash(struct dp_defer *df)
 
 void dp_defer_flush(const struct snic_cfg *cfg, struct snic_ctr *ctr, struct dp_defer *df)
 {
-	defer_hash(df);
+	dp_defer_hash(df);
 	for (unsigned i = 0; i < df->npend; i++) {
 		const struct dp_pend *p = &df->pend[i];
 		struct snic_dest *d = p->d;
