@@ -137,37 +137,29 @@ struct snic_crule {
 };
 
 /* Tuple space search (tss.c): the rules of one mask in a hash table. */
-#define SNIC_TSS_EMPTY 0xffffffffu /* snic_tss_ent.rule of a free slot */
 struct snic_tss_ent {
 	uint32_t tag;  /* the hash's high half; the low bits pick the slot */
 	uint32_t rule; /* number in the pool's rules, 0xffffffff = empty */
 };
 
 struct snic_tss_group {
-	const struct snic_crule *shape; /* its first rule: the mask */
-	uint32_t first;			/* lowest rule number in the group */
-	uint32_t tmask;			/* table size - 1 */
-	struct snic_tss_ent *tab;
+	/* A filter before the table: a bit for each rule's value of key word
+	 * fidx under fmask (tss.c, tss_fbit). A key whose bit is clear
+	 * matches none of the group's rules, at the cost of one word instead
+	 * of the hash of all and a probe. */
+	uint64_t filt[4];
+	uint64_t fmask;
+	uint8_t fidx; /* of the shape's words, the one whose values differ most */
 	/* The shape's words, in the group itself for the lookup: key word
 	 * idx[i] under mask[i], i < nw. */
 	uint8_t nw;
 	uint8_t idx[8];
-	uint8_t fidx; /* the filter's key word: of the shape's, the one whose values differ most */
-	uint64_t fmask; /* ... and its mask */
+	const struct snic_crule *shape; /* its first rule: the mask */
+	uint32_t first;			/* lowest rule number in the group */
+	uint32_t tmask;			/* table size - 1 */
+	struct snic_tss_ent *tab;
 	uint64_t mask[8];
-	/* A filter before the table: bit snic_tss_fbit() of each rule's
-	 * value of key word fidx is set. A key whose bit is clear matches none of
-	 * the group's rules, at the cost of one word instead of the hash of
-	 * all and a probe. */
-	uint64_t filt[4];
 };
-
-/* The filter bit of a masked key word: the top 8 bits of a multiplicative
- * hash, which every bit of the word feeds. */
-static inline unsigned snic_tss_fbit(uint64_t v)
-{
-	return (unsigned)((v * 0x9e3779b97f4a7c15ull) >> 56);
-}
 
 struct snic_plug;
 

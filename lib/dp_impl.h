@@ -84,6 +84,8 @@ enum {
  * that it is in the cache, not in the store buffer, when the hash reads
  * it); a pending copy names its job. Flushed only between frames, so that
  * a frame dropped for lack of room can take its entries back (dp_finish).
+ * rx.c's lane_emit_all() does the same for a chunk all in the lane, its
+ * jobs in frame order and no pending copies.
  */
 #define DP_BURST     32 /* frames snic_rx parses and switches at a time */
 #define DP_DEFER_MAX (DP_BURST + DP_MAX_OUT)

@@ -245,10 +245,8 @@ static void lane_shape(const struct snic_cfg *cfg, const struct snic_frame *fram
 		__builtin_prefetch(snic_fdb_home(&cfg->uc, ln[k].mkey));
 		ln[k].pool = LANE_SHAPED;
 		ln[k].shape = (uint8_t)shape;
-		/* the L2 shape has no hash input: its first byte stands for it */
-		ln[k].src_off = shape & SNIC_SHAPE_L2	? 0
-				: shape & SNIC_SHAPE_V6 ? SNIC_SHAPE_SRC_V6
-							: SNIC_SHAPE_SRC_V4;
+		/* where the hash input starts (the L2 shape has none) */
+		ln[k].src_off = shape & SNIC_SHAPE_V6 ? SNIC_SHAPE_SRC_V6 : SNIC_SHAPE_SRC_V4;
 		ln[k].rule = NULL;
 	}
 }
@@ -356,8 +354,8 @@ static unsigned lane_emit_all(const struct snic_cfg *cfg, struct snic_ctr *ctr,
 
 		dp_dest_at(&d[k], base + k, ln[k].pool, 0);
 		if (rx_one(ctr, &d[k], ln[k].rule, f->len))
-			ln[k].len = 0;
-		else if (!ln[k].len) /* not IP: RSS has no input, the hash is 0 */
+			continue;
+		if (!ln[k].len) /* not IP: RSS has no input, the hash is 0 */
 			dp_rss_place(ctr, pl, pl->rconf, pl->bctx, &d[k], f->len);
 		else
 			dp_defer_job(df, pl->rss, f->data + ln[k].src_off, ln[k].len);
@@ -367,7 +365,7 @@ static unsigned lane_emit_all(const struct snic_cfg *cfg, struct snic_ctr *ctr,
 		for (unsigned k = 0; k < n; k++) {
 			const struct snic_pool *pl = &cfg->pool[ln[k].pool];
 
-			if (!ln[k].len)
+			if (!ln[k].len || (d[k].flags & SNIC_DEST_RULE))
 				continue;
 			d[k].hash = df->hash[j++];
 			dp_rss_place(ctr, pl, pl->rconf, pl->bctx, &d[k], frames[base + k].len);
@@ -383,8 +381,9 @@ static unsigned lane_emit_all(const struct snic_cfg *cfg, struct snic_ctr *ctr,
  * In chunks of DP_BURST frames, their first bytes fetched ahead: find the
  * lane's frames, parse the others, then give each frame its destinations
  * in order (copies RSS spreads wait in @df), then hash the waiting ones
- * together. With a steering hook, which sees each copy's hash, there is
- * no lane and copies are hashed as they are made.
+ * together. A chunk all in the lane, the common case, skips the general
+ * path (lane_emit_all). With a steering hook, which sees each copy's hash,
+ * there is no lane and copies are hashed as they are made.
  */
 unsigned snic_rx(const struct snic_cfg *cfg, struct snic_ctr *ctr, const struct snic_frame *frames,
 		 unsigned nframes, struct snic_dest *dests, unsigned cap)

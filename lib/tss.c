@@ -24,6 +24,15 @@
 /* Below this many rules a pool is scanned linearly. */
 #define TSS_MIN_RULES 6
 
+#define TSS_EMPTY 0xffffffffu /* snic_tss_ent.rule of a free slot */
+
+/* The filter bit of a masked key word: the top 8 bits of a multiplicative
+ * hash, which every bit of the word feeds. */
+static inline unsigned tss_fbit(uint64_t v)
+{
+	return (unsigned)((v * 0x9e3779b97f4a7c15ull) >> 56);
+}
+
 static bool same_mask(const struct snic_crule *a, const struct snic_crule *b)
 {
 	if (a->nw != b->nw || memcmp(a->idx, b->idx, a->nw))
@@ -93,7 +102,7 @@ static void group_insert(struct snic_tss_group *g, const struct snic_crule *rule
 	uint64_t h = rule_hash(r);
 	uint32_t i = (uint32_t)h & g->tmask;
 
-	for (; g->tab[i].rule != SNIC_TSS_EMPTY; i = (i + 1) & g->tmask)
+	for (; g->tab[i].rule != TSS_EMPTY; i = (i + 1) & g->tmask)
 		if (g->tab[i].tag == (uint32_t)(h >> 32) && same_value(&rules[g->tab[i].rule], r))
 			return;
 	g->tab[i].tag = (uint32_t)(h >> 32);
@@ -130,7 +139,7 @@ static int group_alloc(struct snic_tss_group *g, unsigned nrules)
 	if (!g->tab)
 		return -ENOMEM;
 	for (unsigned i = 0; i < size; i++)
-		g->tab[i].rule = SNIC_TSS_EMPTY;
+		g->tab[i].rule = TSS_EMPTY;
 	g->tmask = size - 1;
 	return 0;
 }
@@ -160,6 +169,12 @@ static void group_filter(struct snic_tss_group *g, const struct snic_crule *rule
 {
 	unsigned best = 0, fw = 0;
 
+	if (!g->nw) { /* no word to ask: its rules match every key */
+		g->fidx = 0;
+		g->fmask = 0;
+		memset(g->filt, 0xff, sizeof(g->filt));
+		return;
+	}
 	for (unsigned w = 0; w < g->nw; w++) {
 		unsigned d = distinct_values(rules, gi, n, grp, w);
 
@@ -176,7 +191,7 @@ static void group_filter(struct snic_tss_group *g, const struct snic_crule *rule
 
 		if (gi[a] != grp)
 			continue;
-		b = snic_tss_fbit(rules[a].w[fw].val);
+		b = tss_fbit(rules[a].w[fw].val);
 		g->filt[b >> 6] |= 1ull << (b & 63);
 	}
 }
@@ -260,23 +275,23 @@ const struct snic_crule *snic_tss_lookup_linear(const struct snic_cfg *cfg,
 	return NULL;
 }
 
-/* The lowest-numbered rule of @g matching @k, or SNIC_TSS_EMPTY. */
+/* The lowest-numbered rule of @g matching @k, or TSS_EMPTY. */
 static uint32_t group_lookup(const struct snic_tss_group *g, const struct snic_crule *rules,
 			     const struct snic_fkey *k)
 {
-	unsigned b = snic_tss_fbit(k->w[g->fidx] & g->fmask);
+	unsigned b = tss_fbit(k->w[g->fidx] & g->fmask);
 	uint64_t h;
 	uint32_t i;
 
 	if (!(g->filt[b >> 6] >> (b & 63) & 1))
-		return SNIC_TSS_EMPTY;
+		return TSS_EMPTY;
 	h = key_hash(g, k);
 	i = (uint32_t)h & g->tmask;
-	for (; g->tab[i].rule != SNIC_TSS_EMPTY; i = (i + 1) & g->tmask)
+	for (; g->tab[i].rule != TSS_EMPTY; i = (i + 1) & g->tmask)
 		if (g->tab[i].tag == (uint32_t)(h >> 32) &&
 		    snic_crule_match(&rules[g->tab[i].rule], k))
 			return g->tab[i].rule;
-	return SNIC_TSS_EMPTY;
+	return TSS_EMPTY;
 }
 
 const struct snic_crule *snic_tss_lookup(const struct snic_cfg *cfg, const struct snic_pool *pl,
@@ -284,7 +299,7 @@ const struct snic_crule *snic_tss_lookup(const struct snic_cfg *cfg, const struc
 {
 	const struct snic_crule *rules;
 	const struct snic_tss_group *g;
-	uint32_t best = SNIC_TSS_EMPTY;
+	uint32_t best = TSS_EMPTY;
 
 	if (!pl->ngrp) /* cfg->groups may be NULL then */
 		return snic_tss_lookup_linear(cfg, pl, k);
@@ -296,5 +311,5 @@ const struct snic_crule *snic_tss_lookup(const struct snic_cfg *cfg, const struc
 		if (n < best)
 			best = n;
 	}
-	return best == SNIC_TSS_EMPTY ? NULL : &rules[best];
+	return best == TSS_EMPTY ? NULL : &rules[best];
 }
