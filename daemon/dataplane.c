@@ -177,18 +177,36 @@ static inline struct snicd_txb *dest_txb(struct snicd_lcore *lc, const struct sn
 	return &lc->txb[p->txb_base + q];
 }
 
-static inline void txb_put(struct snicd_lcore *lc, struct snicd_txb *tb, struct rte_mbuf *m,
-			   const struct snic_dest *d)
+/* Frames @m[0..n) with their one destination each, @d[0..n), all to the
+ * tx buffer @tb: in order, flushing it whenever it fills. */
+static void txb_put_run(struct snicd_lcore *lc, struct snicd_txb *tb, struct rte_mbuf *const *m,
+			const struct snic_dest *d, unsigned n)
 {
-	if (unlikely(tb->n == SNICD_TXB_MAX))
-		txb_flush(lc, tb);
 	if (!tb->dirty) {
 		tb->dirty = true;
 		lc->dirty[lc->ndirty++] = (uint16_t)(tb - lc->txb);
 	}
-	tb->pkts[tb->n] = m;
-	tb->dest[tb->n] = d;
-	tb->n++;
+	for (;;) {
+		unsigned room = SNICD_TXB_MAX - tb->n, k = n < room ? n : room;
+
+		for (unsigned i = 0; i < k; i++) {
+			tb->pkts[tb->n + i] = m[i];
+			tb->dest[tb->n + i] = &d[i];
+		}
+		tb->n = (uint16_t)(tb->n + k);
+		n -= k;
+		if (!n)
+			return;
+		m += k;
+		d += k;
+		txb_flush(lc, tb);
+	}
+}
+
+static inline void txb_put(struct snicd_lcore *lc, struct snicd_txb *tb, struct rte_mbuf *m,
+			   const struct snic_dest *d)
+{
+	txb_put_run(lc, tb, &m, d, 1);
 }
 
 static inline void enqueue(struct snicd_lcore *lc, const struct snicd_snap *s, struct rte_mbuf *m,
@@ -298,32 +316,6 @@ static void deliver_many(struct snicd_lcore *lc, const struct snicd_snap *s, str
 	}
 	if (!keep)
 		deliver_own(lc, s, m, &d[n - 1]);
-}
-
-/* Frames @m[0..n) with their one destination each, @d[0..n), all to the
- * tx buffer @tb: in order, flushing it whenever it fills. */
-static void txb_put_run(struct snicd_lcore *lc, struct snicd_txb *tb, struct rte_mbuf *const *m,
-			const struct snic_dest *d, unsigned n)
-{
-	if (!tb->dirty) {
-		tb->dirty = true;
-		lc->dirty[lc->ndirty++] = (uint16_t)(tb - lc->txb);
-	}
-	for (;;) {
-		unsigned room = SNICD_TXB_MAX - tb->n, k = n < room ? n : room;
-
-		for (unsigned i = 0; i < k; i++) {
-			tb->pkts[tb->n + i] = m[i];
-			tb->dest[tb->n + i] = &d[i];
-		}
-		tb->n = (uint16_t)(tb->n + k);
-		n -= k;
-		if (!n)
-			return;
-		m += k;
-		d += k;
-		txb_flush(lc, tb);
-	}
 }
 
 /* A run of @n frames @m, each with one destination that keeps it as it is

@@ -216,7 +216,6 @@ struct rx_lane {
 	uint8_t shape;	 /* SNIC_SHAPE_* */
 	uint8_t src_off; /* the source address: where the hash input starts */
 	uint8_t len;	 /* the hash input's length, 0 when none (not IP) */
-	uint8_t lookup;	 /* its pool has rules: key is built */
 };
 
 /* The shape of each frame of the chunk; for those of the shape, the FDB
@@ -290,7 +289,6 @@ static unsigned lane_pool(const struct snic_cfg *cfg, const struct snic_frame *f
 			continue;
 		ln[k].pool = (uint16_t)p;
 		ln[k].len = ln[k].shape & SNIC_SHAPE_L2 ? 0 : pl->lane_len[lane_idx(ln[k].shape)];
-		ln[k].lookup = pl->nrules != 0;
 		if (!pl->nrules)
 			continue;
 		snic_fkey_build_shape(&key[k], frames[base + k].data, ln[k].shape, ln[k].vni);
@@ -308,9 +306,11 @@ static void lane_rules(const struct snic_cfg *cfg, unsigned m, struct rx_lane *l
 		const struct snic_pool *pl;
 		const struct snic_crule *r;
 
-		if (ln[k].pool == LANE_GENERAL || !ln[k].lookup)
+		if (ln[k].pool == LANE_GENERAL)
 			continue;
 		pl = &cfg->pool[ln[k].pool];
+		if (!pl->nrules)
+			continue;
 		r = snic_tss_lookup(cfg, pl, &key[k]);
 		if (rule_does_more(r))
 			ln[k].pool = LANE_GENERAL;
@@ -318,21 +318,38 @@ static void lane_rules(const struct snic_cfg *cfg, unsigned m, struct rx_lane *l
 	}
 }
 
-/* The frame's one destination, at @d; the caller counts it delivered. */
-static inline __attribute__((always_inline)) void lane_emit(
-	const struct snic_cfg *cfg, struct snic_ctr *ctr, const struct snic_frame *f, unsigned idx,
-	const struct rx_lane *ln, struct snic_dest *d, struct dp_defer *df)
+/* Frame @f's one destination, at @d: queued by its rule or, with no hash
+ * input, by RSS at once; else its hash job is queued in @df and its
+ * number returned, -1 otherwise. The caller counts it delivered. */
+static inline __attribute__((always_inline)) int lane_dest(const struct snic_cfg *cfg,
+							   struct snic_ctr *ctr,
+							   const struct snic_frame *f, unsigned idx,
+							   const struct rx_lane *ln,
+							   struct snic_dest *d, struct dp_defer *df)
 {
 	const struct snic_pool *pl = &cfg->pool[ln->pool];
 
 	dp_dest_at(d, idx, ln->pool, 0);
 	if (rx_one(ctr, d, ln->rule, f->len))
-		return;
-	if (!ln->len) /* not IP: RSS has no input, the hash is 0 */
+		return -1;
+	if (!ln->len) { /* not IP: RSS has no input, the hash is 0 */
 		dp_rss_place(ctr, pl, pl->rconf, pl->bctx, d, f->len);
-	else
-		dp_defer_wait(df, d, pl->rconf, f->len,
-			      dp_defer_job(df, pl->rss, f->data + ln->src_off, ln->len), pl->bctx);
+		return -1;
+	}
+	return (int)dp_defer_job(df, pl->rss, f->data + ln->src_off, ln->len);
+}
+
+/* The frame's one destination, at @d, its hash left to dp_defer_flush();
+ * the caller counts it delivered. */
+static inline __attribute__((always_inline)) void lane_emit(
+	const struct snic_cfg *cfg, struct snic_ctr *ctr, const struct snic_frame *f, unsigned idx,
+	const struct rx_lane *ln, struct snic_dest *d, struct dp_defer *df)
+{
+	const struct snic_pool *pl = &cfg->pool[ln->pool];
+	int job = lane_dest(cfg, ctr, f, idx, ln, d, df);
+
+	if (job >= 0)
+		dp_defer_wait(df, d, pl->rconf, f->len, (unsigned)job, pl->bctx);
 }
 
 /*
@@ -348,18 +365,8 @@ static unsigned lane_emit_all(const struct snic_cfg *cfg, struct snic_ctr *ctr,
 {
 	unsigned n = m < room ? m : room, j = 0;
 
-	for (unsigned k = 0; k < n; k++) {
-		const struct snic_frame *f = &frames[base + k];
-		const struct snic_pool *pl = &cfg->pool[ln[k].pool];
-
-		dp_dest_at(&d[k], base + k, ln[k].pool, 0);
-		if (rx_one(ctr, &d[k], ln[k].rule, f->len))
-			continue;
-		if (!ln[k].len) /* not IP: RSS has no input, the hash is 0 */
-			dp_rss_place(ctr, pl, pl->rconf, pl->bctx, &d[k], f->len);
-		else
-			dp_defer_job(df, pl->rss, f->data + ln[k].src_off, ln[k].len);
-	}
+	for (unsigned k = 0; k < n; k++)
+		lane_dest(cfg, ctr, &frames[base + k], base + k, &ln[k], &d[k], df);
 	if (df->njob) {
 		dp_defer_hash(df);
 		for (unsigned k = 0; k < n; k++) {
