@@ -258,6 +258,7 @@ int snic_nic_commit(struct snic_nic *nic, struct snic_cfg **out, struct snic_err
 	cfg->npools = (uint16_t)snic_nic_npools(nic);
 	cfg->pf = (uint16_t)snic_nic_pf_vport(nic);
 	cfg->max_frame = nic->max_frame;
+	cfg->lane_max = nic->max_frame < SNIC_PARSE_LEN_MAX ? nic->max_frame : SNIC_PARSE_LEN_MAX;
 	cfg->link_up = nic->link_up;
 	rc = cfg_build(cfg, nic, err);
 	if (rc) {

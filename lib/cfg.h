@@ -168,6 +168,7 @@ struct snic_cfg {
 	uint16_t npools;
 	uint16_t pf; /* the PF's pool */
 	uint16_t max_frame;
+	uint16_t lane_max; /* the longest frame the lane takes: max_frame, parse's limit */
 	uint16_t n_allmc;
 	uint16_t n_promisc;
 	struct snic_pool *pool; /* [npools] */

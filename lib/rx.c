@@ -211,7 +211,7 @@ static bool rx_fast(const struct snic_cfg *cfg, struct snic_ctr *ctr, struct dp_
 struct rx_lane {
 	const struct snic_crule *rule;
 	uint64_t mkey; /* the destination MAC's snic_mac_key() */
-	uint32_t vni;  /* with SNIC_SHAPE_VNI */
+	uint32_t vni;  /* set only with SNIC_SHAPE_VNI */
 	uint16_t pool;
 	uint8_t shape;	 /* SNIC_SHAPE_* */
 	uint8_t src_off; /* the source address: where the hash input starts */
@@ -229,9 +229,9 @@ static void lane_shape(const struct snic_cfg *cfg, const struct snic_frame *fram
 		unsigned shape;
 
 		ln[k].pool = LANE_GENERAL;
-		ln[k].vni = 0;
-		if (f->len < SNIC_SHAPE_L3 || f->len > cfg->max_frame ||
-		    f->len > SNIC_PARSE_LEN_MAX || (f->data[0] & 1))
+		/* SNIC_SHAPE_L3 <= len <= lane_max, in one compare */
+		if (f->len - SNIC_SHAPE_L3 > (uint32_t)cfg->lane_max - SNIC_SHAPE_L3 ||
+		    (f->data[0] & 1))
 			continue;
 		shape = snic_fast_shape(f->data, f->len, &l3_end);
 		if (shape)
@@ -266,11 +266,13 @@ static bool lane_takes(const struct snic_pool *pl, unsigned shape)
 }
 
 /* The owner pool of each shaped frame, if it takes the frame in the lane;
- * the flow keys of those whose pool has rules. Returns how many have one. */
+ * the flow keys of those whose pool has rules, and in @nlook how many have
+ * one. Returns how many frames the lane does not take. */
 static unsigned lane_pool(const struct snic_cfg *cfg, const struct snic_frame *frames,
-			  unsigned base, unsigned m, struct rx_lane *ln, struct snic_fkey *key)
+			  unsigned base, unsigned m, struct rx_lane *ln, struct snic_fkey *key,
+			  unsigned *nlook)
 {
-	unsigned nlook = 0;
+	unsigned ngen = 0;
 
 	for (unsigned k = 0; k < m; k++) {
 		const struct snic_fdb_ent *e;
@@ -278,30 +280,36 @@ static unsigned lane_pool(const struct snic_cfg *cfg, const struct snic_frame *f
 		unsigned p;
 
 		if (ln[k].pool != LANE_SHAPED)
-			continue;
+			goto general;
 		ln[k].pool = LANE_GENERAL;
 		e = snic_fdb_find_key(&cfg->uc, ln[k].mkey);
 		if (e ? e->n != 1 : cfg->n_promisc != 0)
-			continue;
+			goto general;
 		p = e ? e->pool : cfg->pf;
 		pl = &cfg->pool[p];
 		if (!lane_takes(pl, ln[k].shape))
-			continue;
+			goto general;
 		ln[k].pool = (uint16_t)p;
 		ln[k].len = ln[k].shape & SNIC_SHAPE_L2 ? 0 : pl->lane_len[lane_idx(ln[k].shape)];
 		if (!pl->nrules)
 			continue;
 		snic_fkey_build_shape(&key[k], frames[base + k].data, ln[k].shape, ln[k].vni);
-		nlook++;
+		(*nlook)++;
+		continue;
+	general:
+		ngen++;
 	}
-	return nlook;
+	return ngen;
 }
 
 /* The rules of those pools, looked up ahead for the chunk (as rx_rules);
- * a frame whose rule does more than choose a queue leaves the lane. */
-static void lane_rules(const struct snic_cfg *cfg, unsigned m, struct rx_lane *ln,
-		       const struct snic_fkey *key)
+ * a frame whose rule does more than choose a queue leaves the lane.
+ * Returns how many left. */
+static unsigned lane_rules(const struct snic_cfg *cfg, unsigned m, struct rx_lane *ln,
+			   const struct snic_fkey *key)
 {
+	unsigned left = 0;
+
 	for (unsigned k = 0; k < m; k++) {
 		const struct snic_pool *pl;
 		const struct snic_crule *r;
@@ -312,10 +320,13 @@ static void lane_rules(const struct snic_cfg *cfg, unsigned m, struct rx_lane *l
 		if (!pl->nrules)
 			continue;
 		r = snic_tss_lookup(cfg, pl, &key[k]);
-		if (rule_does_more(r))
+		if (rule_does_more(r)) {
 			ln[k].pool = LANE_GENERAL;
+			left++;
+		}
 		ln[k].rule = r;
 	}
+	return left;
 }
 
 /* Frame @f's one destination, at @d: queued by its rule or, with no hash
@@ -413,25 +424,28 @@ unsigned snic_rx(const struct snic_cfg *cfg, struct snic_ctr *ctr, const struct 
 		return 0;
 	}
 	for (unsigned base = 0; base < nframes; base += DP_BURST) {
-		unsigned m = nframes - base < DP_BURST ? nframes - base : DP_BURST, g = 0;
+		unsigned m = nframes - base < DP_BURST ? nframes - base : DP_BURST, g = 0, ngen = m;
 
 		for (unsigned k = 0; k < m; k++)
 			__builtin_prefetch(frames[base + k].data);
 		if (df) {
+			unsigned nlook = 0;
+
 			lane_shape(cfg, frames, base, m, ln);
-			if (lane_pool(cfg, frames, base, m, ln, key))
-				lane_rules(cfg, m, ln, key);
+			ngen = lane_pool(cfg, frames, base, m, ln, key, &nlook);
+			if (nlook)
+				ngen += lane_rules(cfg, m, ln, key);
 		} else {
 			for (unsigned k = 0; k < m; k++)
 				ln[k].pool = LANE_GENERAL;
 		}
-		for (unsigned k = 0; k < m; k++)
-			if (ln[k].pool == LANE_GENERAL)
-				gi[g++] = base + k;
-		if (!g) {
+		if (!ngen) {
 			n += lane_emit_all(cfg, ctr, frames, base, m, ln, dests + n, cap - n, df);
 			continue;
 		}
+		for (unsigned k = 0; k < m; k++)
+			if (ln[k].pool == LANE_GENERAL)
+				gi[g++] = base + k;
 		rx_parse(cfg, frames, gi, g, fr);
 		rx_lookup(cfg, fr, g, lp);
 		rx_rules(cfg, fr, g, lp);
