@@ -206,49 +206,13 @@ static bool rx_fast(const struct snic_cfg *cfg, struct snic_ctr *ctr, struct dp_
  * frame; tests/unit/test_model.c compares both with the reference model.
  */
 #define LANE_GENERAL DP_NO_POOL /* rx_lane.pool: the general path */
-#define LANE_SHAPED  0xfffeu	/* rx_lane.pool: of the shape, FDB not yet read */
 
 struct rx_lane {
 	const struct snic_crule *rule;
-	uint64_t mkey; /* the destination MAC's snic_mac_key() */
-	uint32_t vni;  /* set only with SNIC_SHAPE_VNI */
 	uint16_t pool;
-	uint8_t shape;	 /* SNIC_SHAPE_* */
 	uint8_t src_off; /* the source address: where the hash input starts */
 	uint8_t len;	 /* the hash input's length, 0 when none (not IP) */
 };
-
-/* The shape of each frame of the chunk; for those of the shape, the FDB
- * slot is fetched. */
-static void lane_shape(const struct snic_cfg *cfg, const struct snic_frame *frames, unsigned base,
-		       unsigned m, struct rx_lane *ln)
-{
-	for (unsigned k = 0; k < m; k++) {
-		const struct snic_frame *f = &frames[base + k];
-		uint32_t l3_end;
-		unsigned shape;
-
-		ln[k].pool = LANE_GENERAL;
-		/* SNIC_SHAPE_L3 <= len <= lane_max, in one compare */
-		if (f->len - SNIC_SHAPE_L3 > (uint32_t)cfg->lane_max - SNIC_SHAPE_L3 ||
-		    (f->data[0] & 1))
-			continue;
-		shape = snic_fast_shape(f->data, f->len, &l3_end);
-		if (shape)
-			shape |= snic_shape_tunnel(f->data, shape, &ln[k].vni);
-		else
-			shape = snic_l2_shape(f->data, f->len);
-		if (!shape || shape == ~0u)
-			continue;
-		ln[k].mkey = snic_mac_key_frame(f->data);
-		__builtin_prefetch(snic_fdb_home(&cfg->uc, ln[k].mkey));
-		ln[k].pool = LANE_SHAPED;
-		ln[k].shape = (uint8_t)shape;
-		/* where the hash input starts (the L2 shape has none) */
-		ln[k].src_off = shape & SNIC_SHAPE_V6 ? SNIC_SHAPE_SRC_V6 : SNIC_SHAPE_SRC_V4;
-		ln[k].rule = NULL;
-	}
-}
 
 /* lane_len's index of an IP shape: v6 << 1 | udp. */
 static unsigned lane_idx(unsigned shape)
@@ -265,9 +229,12 @@ static bool lane_takes(const struct snic_pool *pl, unsigned shape)
 	return pl->lane_len[lane_idx(shape)] && (pl->lane_tun || !(shape & SNIC_SHAPE_VXLAN));
 }
 
-/* The owner pool of each shaped frame, if it takes the frame in the lane;
- * the flow keys of those whose pool has rules, and in @nlook how many have
- * one. Returns how many frames the lane does not take. */
+/*
+ * For each frame of the chunk, whether the lane takes it: its shape, then
+ * its owner pool, if that pool takes the frame in the lane; the flow keys
+ * of those whose pool has rules, and in @nlook how many have one. Returns
+ * how many frames the lane does not take.
+ */
 static unsigned lane_pool(const struct snic_cfg *cfg, const struct snic_frame *frames,
 			  unsigned base, unsigned m, struct rx_lane *ln, struct snic_fkey *key,
 			  unsigned *nlook)
@@ -275,25 +242,39 @@ static unsigned lane_pool(const struct snic_cfg *cfg, const struct snic_frame *f
 	unsigned ngen = 0;
 
 	for (unsigned k = 0; k < m; k++) {
+		const struct snic_frame *f = &frames[base + k];
 		const struct snic_fdb_ent *e;
 		const struct snic_pool *pl;
-		unsigned p;
+		uint32_t l3_end, vni = 0;
+		unsigned shape, p;
 
-		if (ln[k].pool != LANE_SHAPED)
-			goto general;
 		ln[k].pool = LANE_GENERAL;
-		e = snic_fdb_find_key(&cfg->uc, ln[k].mkey);
+		/* SNIC_SHAPE_L3 <= len <= lane_max, in one compare */
+		if (f->len - SNIC_SHAPE_L3 > (uint32_t)cfg->lane_max - SNIC_SHAPE_L3 ||
+		    (f->data[0] & 1))
+			goto general;
+		shape = snic_fast_shape(f->data, f->len, &l3_end);
+		if (shape)
+			shape |= snic_shape_tunnel(f->data, shape, &vni);
+		else
+			shape = snic_l2_shape(f->data, f->len);
+		if (!shape || shape == ~0u)
+			goto general;
+		e = snic_fdb_find_key(&cfg->uc, snic_mac_key_frame(f->data));
 		if (e ? e->n != 1 : cfg->n_promisc != 0)
 			goto general;
 		p = e ? e->pool : cfg->pf;
 		pl = &cfg->pool[p];
-		if (!lane_takes(pl, ln[k].shape))
+		if (!lane_takes(pl, shape))
 			goto general;
 		ln[k].pool = (uint16_t)p;
-		ln[k].len = ln[k].shape & SNIC_SHAPE_L2 ? 0 : pl->lane_len[lane_idx(ln[k].shape)];
+		/* where the hash input starts (the L2 shape has none) */
+		ln[k].src_off = shape & SNIC_SHAPE_V6 ? SNIC_SHAPE_SRC_V6 : SNIC_SHAPE_SRC_V4;
+		ln[k].rule = NULL;
+		ln[k].len = shape & SNIC_SHAPE_L2 ? 0 : pl->lane_len[lane_idx(shape)];
 		if (!pl->nrules)
 			continue;
-		snic_fkey_build_shape(&key[k], frames[base + k].data, ln[k].shape, ln[k].vni);
+		snic_fkey_build_shape(&key[k], f->data, shape, vni);
 		(*nlook)++;
 		continue;
 	general:
@@ -396,11 +377,10 @@ static unsigned lane_emit_all(const struct snic_cfg *cfg, struct snic_ctr *ctr,
 }
 
 /*
- * In chunks of DP_BURST frames, their first bytes fetched ahead: find the
- * lane's frames, parse the others, then give each frame its destinations
- * in order (copies RSS spreads wait in @df), then hash the waiting ones
- * together. A chunk all in the lane, the common case, skips the general
- * path (lane_emit_all). With a steering hook, which sees each copy's hash,
+ * In chunks of DP_BURST frames: find the lane's frames (lane_pool), parse
+ * the others, then give each frame its destinations in order (copies RSS
+ * spreads wait in @df), then hash the waiting ones together. A chunk all in the lane, the common
+ * case, skips the general path (lane_emit_all). With a steering hook, which sees each copy's hash,
  * there is no lane and copies are hashed as they are made.
  */
 unsigned snic_rx(const struct snic_cfg *cfg, struct snic_ctr *ctr, const struct snic_frame *frames,
@@ -426,12 +406,9 @@ unsigned snic_rx(const struct snic_cfg *cfg, struct snic_ctr *ctr, const struct 
 	for (unsigned base = 0; base < nframes; base += DP_BURST) {
 		unsigned m = nframes - base < DP_BURST ? nframes - base : DP_BURST, g = 0, ngen = m;
 
-		for (unsigned k = 0; k < m; k++)
-			__builtin_prefetch(frames[base + k].data);
 		if (df) {
 			unsigned nlook = 0;
 
-			lane_shape(cfg, frames, base, m, ln);
 			ngen = lane_pool(cfg, frames, base, m, ln, key, &nlook);
 			if (nlook)
 				ngen += lane_rules(cfg, m, ln, key);
