@@ -176,6 +176,20 @@ static inline void dp_dest_at(struct snic_dest *d, uint32_t frame, unsigned p, u
 	d->rule = 0;
 }
 
+/* A whole destination: of frame @frame for pool @vport, queue @q, hash
+ * @hash, flags @flags and rule @rule, no mark and the VLAN kept. */
+static inline void dp_dest_set(struct snic_dest *d, uint32_t frame, unsigned vport, unsigned q,
+			       uint32_t hash, unsigned flags, unsigned rule)
+{
+	dp_dest_at(d, frame, vport, (uint8_t)flags);
+	d->queue = (uint16_t)q;
+	d->hash = hash;
+	d->rule = (uint16_t)rule;
+	d->vlan_tci = 0;
+	d->vlan_tpid = 0;
+	d->vlan_action = SNIC_VLAN_KEEP;
+}
+
 /* A copy of @fr for pool @p, before its queue is chosen. */
 static inline void dp_dest_init(struct snic_dest *d, const struct dp_frame *fr, unsigned p)
 {
@@ -258,15 +272,23 @@ static inline void dp_count_bucket(struct snic_ctr *ctr, uint32_t bucket, uint32
 	b->bytes += len;
 }
 
+/* The queue of pool @pl that entry @idx of @rc's RETA names. */
+static inline uint16_t dp_reta_queue(const struct snic_pool *pl, const struct snic_rss_conf *rc,
+				     unsigned idx)
+{
+	unsigned q = rc->reta[idx];
+
+	return (uint16_t)(pl->qmask ? q & pl->qmask : q % pl->nqueues);
+}
+
 /* Copy @d of a frame for pool @pl, its hash set: its queue from @rc's
  * RETA; returns its bucket, bctx << 16 | RETA index. */
 static inline uint32_t dp_rss_queue(const struct snic_pool *pl, const struct snic_rss_conf *rc,
 				    unsigned bctx, struct snic_dest *d)
 {
 	unsigned idx = snic_reta_index(rc, d->hash);
-	unsigned q = rc->reta[idx];
 
-	d->queue = (uint16_t)(pl->qmask ? q & pl->qmask : q % pl->nqueues);
+	d->queue = dp_reta_queue(pl, rc, idx);
 	return bctx << 16 | idx;
 }
 

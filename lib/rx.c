@@ -212,6 +212,8 @@ struct rx_lane {
 	uint16_t pool;
 	uint8_t src_off; /* the source address: where the hash input starts */
 	uint8_t len;	 /* the hash input's length, 0 when none (not IP) */
+	uint8_t job;	 /* with len and no rule: its hash job, in a chunk the
+			  * lane takes whole (lane_emit_all) */
 };
 
 /* lane_len's index of an IP shape: v6 << 1 | udp. */
@@ -232,12 +234,13 @@ static bool lane_takes(const struct snic_pool *pl, unsigned shape)
 /*
  * For each frame of the chunk, whether the lane takes it: its shape, then
  * its owner pool, if that pool takes the frame in the lane; the flow keys
- * of those whose pool has rules, and in @nlook how many have one. Returns
- * how many frames the lane does not take.
+ * of those whose pool has rules, and in @nlook how many have one; for the
+ * others RSS spreads, their hash jobs in @df. Returns how many frames the
+ * lane does not take.
  */
 static unsigned lane_pool(const struct snic_cfg *cfg, const struct snic_frame *frames,
 			  unsigned base, unsigned m, struct rx_lane *ln, struct snic_fkey *key,
-			  unsigned *nlook)
+			  unsigned *nlook, struct dp_defer *df)
 {
 	unsigned ngen = 0;
 
@@ -272,8 +275,12 @@ static unsigned lane_pool(const struct snic_cfg *cfg, const struct snic_frame *f
 		ln[k].src_off = shape & SNIC_SHAPE_V6 ? SNIC_SHAPE_SRC_V6 : SNIC_SHAPE_SRC_V4;
 		ln[k].rule = NULL;
 		ln[k].len = shape & SNIC_SHAPE_L2 ? 0 : pl->lane_len[lane_idx(shape)];
-		if (!pl->nrules)
+		if (!pl->nrules) {
+			if (ln[k].len)
+				ln[k].job = (uint8_t)dp_defer_job(
+					df, pl->rss, f->data + ln[k].src_off, ln[k].len);
 			continue;
+		}
 		snic_fkey_build_shape(&key[k], f->data, shape, vni);
 		(*nlook)++;
 		continue;
@@ -284,10 +291,11 @@ static unsigned lane_pool(const struct snic_cfg *cfg, const struct snic_frame *f
 }
 
 /* The rules of those pools, looked up ahead for the chunk (as rx_rules);
- * a frame whose rule does more than choose a queue leaves the lane.
- * Returns how many left. */
-static unsigned lane_rules(const struct snic_cfg *cfg, unsigned m, struct rx_lane *ln,
-			   const struct snic_fkey *key)
+ * a frame whose rule does more than choose a queue leaves the lane; one
+ * that no rule matches gets its hash job in @df. Returns how many left. */
+static unsigned lane_rules(const struct snic_cfg *cfg, const struct snic_frame *frames,
+			   unsigned base, unsigned m, struct rx_lane *ln,
+			   const struct snic_fkey *key, struct dp_defer *df)
 {
 	unsigned left = 0;
 
@@ -306,6 +314,9 @@ static unsigned lane_rules(const struct snic_cfg *cfg, unsigned m, struct rx_lan
 			left++;
 		}
 		ln[k].rule = r;
+		if (!r && ln[k].len)
+			ln[k].job = (uint8_t)dp_defer_job(
+				df, pl->rss, frames[base + k].data + ln[k].src_off, ln[k].len);
 	}
 	return left;
 }
@@ -344,33 +355,81 @@ static inline __attribute__((always_inline)) void lane_emit(
 		dp_defer_wait(df, d, pl->rconf, f->len, (unsigned)job, pl->bctx);
 }
 
+/* One frame of @len bytes in a run's count: frames in bits 48..63, bytes
+ * below (a chunk's at most 2^22). */
+static inline uint64_t lane_run(uint32_t len)
+{
+	_Static_assert((uint64_t)DP_BURST * 0xffff < 1ull << 48, "a chunk's bytes fit 48 bits");
+	return 1ull << 48 | len;
+}
+
+static inline void lane_run_add(uint64_t *frames, uint64_t *bytes, uint64_t run)
+{
+	*frames += run >> 48;
+	*bytes += run & ((1ull << 48) - 1);
+}
+
 /*
  * A chunk of @m frames all in the lane: their destinations at @d, @room of
  * which fit; returns how many it wrote. The frames RSS spreads are hashed
- * together (jobs of @df, which is empty), then take their queues in a
- * second pass: as dp_defer_flush() does, without the pending copies.
+ * together (their jobs in @df, made by lane_pool() and lane_rules()), then
+ * each gets its queue and its destination. Counts are added up in
+ * registers while consecutive copies go to the same queue (or bucket), as
+ * a flow's frames do: adding each to a counter the one before has just
+ * stored would wait for that store. The same destinations and counts as
+ * lane_emit() and dp_defer_flush().
  */
 static unsigned lane_emit_all(const struct snic_cfg *cfg, struct snic_ctr *ctr,
 			      const struct snic_frame *frames, unsigned base, unsigned m,
-			      struct rx_lane *ln, struct snic_dest *d, unsigned room,
+			      const struct rx_lane *ln, struct snic_dest *d, unsigned room,
 			      struct dp_defer *df)
 {
-	unsigned n = m < room ? m : room, j = 0;
+	unsigned n = m < room ? m : room, nq = ctr->nqueues, rsz = ctr->reta_size;
+	struct snic_qctr *qctr = ctr->queue, qsink, *qc = &qsink;
+	struct snic_bctr *bctr = ctr->bucket, bsink, *bc = &bsink;
+	uint64_t qrun = 0, brun = 0; /* lane_run(): frames and bytes of the run */
 
-	for (unsigned k = 0; k < n; k++)
-		lane_dest(cfg, ctr, &frames[base + k], base + k, &ln[k], &d[k], df);
-	if (df->njob) {
-		dp_defer_hash(df);
-		for (unsigned k = 0; k < n; k++) {
-			const struct snic_pool *pl = &cfg->pool[ln[k].pool];
+	dp_defer_hash(df);
+	df->njob = 0;
+	for (unsigned k = 0; k < n; k++) {
+		const struct snic_pool *pl = &cfg->pool[ln[k].pool];
+		const struct snic_crule *r = ln[k].rule;
+		uint32_t len = frames[base + k].len, hash = 0;
+		unsigned q, rule = 0, flags = 0;
+		struct snic_qctr *qn;
 
-			if (!ln[k].len || (d[k].flags & SNIC_DEST_RULE))
-				continue;
-			d[k].hash = df->hash[j++];
-			dp_rss_place(ctr, pl, pl->rconf, pl->bctx, &d[k], frames[base + k].len);
+		if (r) {
+			q = r->queue;
+			flags = SNIC_DEST_RULE;
+			rule = r->slot;
+			ctr->rule_hits[rule]++;
+		} else {
+			struct snic_bctr *bn;
+			unsigned idx;
+
+			if (ln[k].len) /* else not IP: RSS has no input, the hash is 0 */
+				hash = df->hash[ln[k].job];
+			idx = snic_reta_index(pl->rconf, hash);
+			q = dp_reta_queue(pl, pl->rconf, idx);
+			bn = &bctr[pl->bctx * rsz + idx];
+			if (bn != bc) {
+				lane_run_add(&bc->frames, &bc->bytes, brun);
+				bc = bn;
+				brun = 0;
+			}
+			brun += lane_run(len);
 		}
-		df->njob = 0;
+		qn = &qctr[ln[k].pool * nq + q]; /* unicast, not looped back: no other count */
+		if (qn != qc) {
+			lane_run_add(&qc->frames, &qc->bytes, qrun);
+			qc = qn;
+			qrun = 0;
+		}
+		qrun += lane_run(len);
+		dp_dest_set(&d[k], base + k, ln[k].pool, q, hash, flags, rule);
 	}
+	lane_run_add(&qc->frames, &qc->bytes, qrun);
+	lane_run_add(&bc->frames, &bc->bytes, brun);
 	ctr->rx.delivered += n;
 	ctr->rx.drop[SNIC_DROP_NO_ROOM] += m - n;
 	return n;
@@ -409,9 +468,9 @@ unsigned snic_rx(const struct snic_cfg *cfg, struct snic_ctr *ctr, const struct 
 		if (df) {
 			unsigned nlook = 0;
 
-			ngen = lane_pool(cfg, frames, base, m, ln, key, &nlook);
+			ngen = lane_pool(cfg, frames, base, m, ln, key, &nlook, df);
 			if (nlook)
-				ngen += lane_rules(cfg, m, ln, key);
+				ngen += lane_rules(cfg, frames, base, m, ln, key, df);
 		} else {
 			for (unsigned k = 0; k < m; k++)
 				ln[k].pool = LANE_GENERAL;
@@ -420,6 +479,8 @@ unsigned snic_rx(const struct snic_cfg *cfg, struct snic_ctr *ctr, const struct 
 			n += lane_emit_all(cfg, ctr, frames, base, m, ln, dests + n, cap - n, df);
 			continue;
 		}
+		if (df) /* the lane's jobs: only lane_emit_all() uses them */
+			df->njob = 0;
 		for (unsigned k = 0; k < m; k++)
 			if (ln[k].pool == LANE_GENERAL)
 				gi[g++] = base + k;
