@@ -33,7 +33,8 @@ static uint64_t tb_depth(uint64_t mbps, unsigned max_frame)
 static void pool_queues(struct snic_pool *pl, unsigned nq)
 {
 	pl->nqueues = (uint16_t)nq;
-	pl->qmask = (nq & (nq - 1)) ? 0 : (uint16_t)(nq - 1);
+	pl->qpow2 = !(nq & (nq - 1));
+	pl->qmask = pl->qpow2 ? (uint16_t)(nq - 1) : 0;
 }
 
 /*

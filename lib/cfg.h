@@ -42,7 +42,8 @@ struct snic_pool {
 	uint16_t ptpid; /* its TPID */
 	uint16_t ptci;	/* qos << 13 | pvid */
 	uint16_t nqueues;
-	uint16_t qmask;	   /* nqueues - 1 when a power of two, else 0 (modulo) */
+	uint16_t qmask;	   /* nqueues - 1 with qpow2 */
+	uint8_t qpow2;	   /* nqueues is a power of two (1 too): no modulo */
 	uint16_t bctx;	   /* bucket counter context of its own RSS conf */
 	uint32_t rule_off; /* its rules: cfg->rules[rule_off .. +nrules) */
 	uint32_t nrules;

@@ -278,7 +278,7 @@ static inline uint16_t dp_reta_queue(const struct snic_pool *pl, const struct sn
 {
 	unsigned q = rc->reta[idx];
 
-	return (uint16_t)(pl->qmask ? q & pl->qmask : q % pl->nqueues);
+	return (uint16_t)(pl->qpow2 ? q & pl->qmask : q % pl->nqueues);
 }
 
 /* Copy @d of a frame for pool @pl, its hash set: its queue from @rc's
