@@ -10,7 +10,8 @@
  *    gets a copy, except that with no sharer the last one takes the mbuf.
  *
  * Copies wait in a buffer per (port, tx queue) and every buffer touched by
- * a burst is flushed at the end of that burst. What a tx burst refuses is
+ * a burst is flushed at the end of that burst; a burst whose frames all go
+ * unchanged to one queue is sent as it is. What a tx burst refuses is
  * freed and counted as queue_full (see snicd_impl.h). A tx queue several
  * lcores may send on is taken with a spinlock around the burst.
  *
@@ -120,22 +121,30 @@ static void settle(struct snicd_lcore *lc, unsigned nd)
 
 /* --- Transmit buffers --------------------------------------------------------------- */
 
-static void txb_flush(struct snicd_lcore *lc, struct snicd_txb *tb)
+/* Send @n frames @pkts, with their destinations @dest (or NULL: one after
+ * the other from @d), on @tb's port and queue; refuse what it does not take. */
+static void txb_send(struct snicd_lcore *lc, const struct snicd_txb *tb, struct rte_mbuf **pkts,
+		     const struct snic_dest *const *dest, const struct snic_dest *d, unsigned n)
 {
 	struct snicd_pctr *pc = &lc->pctr[tb->port];
 	uint16_t sent;
 
 	if (tb->lock)
 		rte_spinlock_lock(tb->lock);
-	sent = rte_eth_tx_burst(lc->d->port[tb->port].port_id, tb->queue, tb->pkts, tb->n);
+	sent = rte_eth_tx_burst(lc->d->port[tb->port].port_id, tb->queue, pkts, (uint16_t)n);
 	if (tb->lock)
 		rte_spinlock_unlock(tb->lock);
 	pc->tx += sent;
-	if (unlikely(sent < tb->n)) {
-		pc->full += tb->n - sent;
-		for (unsigned i = sent; i < tb->n; i++)
-			refuse(lc, tb->pkts[i], tb->dest[i]);
+	if (unlikely(sent < n)) {
+		pc->full += n - sent;
+		for (unsigned i = sent; i < n; i++)
+			refuse(lc, pkts[i], dest ? dest[i] : &d[i]);
 	}
+}
+
+static void txb_flush(struct snicd_lcore *lc, struct snicd_txb *tb)
+{
+	txb_send(lc, tb, tb->pkts, tb->dest, NULL, tb->n);
 	tb->n = 0;
 }
 
@@ -326,6 +335,11 @@ static void deliver_run(struct snicd_lcore *lc, const struct snicd_snap *s,
 	struct snicd_txb *tb = dest_txb(lc, s, d);
 
 	if (likely(tb)) {
+		/* A whole burst to one queue whose buffer is empty goes as it is. */
+		if (n == lc->b.n && !tb->n) {
+			txb_send(lc, tb, lc->b.pkts, NULL, d, n);
+			return;
+		}
 		txb_put_run(lc, tb, m, d, n);
 		return;
 	}
