@@ -216,6 +216,24 @@ struct rx_lane {
 			  * lane takes whole (lane_emit_all) */
 };
 
+/*
+ * The shape of the @len bytes at @f, a whole Ethernet header: of the fast
+ * shape, with its tunnel (@vni set with SNIC_SHAPE_VNI), or of the L2
+ * shape; 0 or ~0u when neither (parse_impl.h). The ethertype is read once
+ * for both tests.
+ */
+static inline unsigned lane_shape(const uint8_t *f, uint32_t len, uint32_t *vni)
+{
+	uint16_t type = snic_rd16(f + 12);
+	uint32_t l3_end;
+	unsigned shape;
+
+	if (type != 0x0800 && type != 0x86dd)
+		return snic_l2_shape(f, len);
+	shape = snic_fast_shape(f, len, &l3_end);
+	return shape ? shape | snic_shape_tunnel(f, shape, vni) : 0;
+}
+
 /* lane_len's index of an IP shape: v6 << 1 | udp. */
 static unsigned lane_idx(unsigned shape)
 {
@@ -248,7 +266,7 @@ static unsigned lane_pool(const struct snic_cfg *cfg, const struct snic_frame *f
 		const struct snic_frame *f = &frames[base + k];
 		const struct snic_fdb_ent *e;
 		const struct snic_pool *pl;
-		uint32_t l3_end, vni = 0;
+		uint32_t vni = 0;
 		unsigned shape, p;
 
 		ln[k].pool = LANE_GENERAL;
@@ -256,11 +274,7 @@ static unsigned lane_pool(const struct snic_cfg *cfg, const struct snic_frame *f
 		if (f->len - SNIC_SHAPE_L3 > (uint32_t)cfg->lane_max - SNIC_SHAPE_L3 ||
 		    (f->data[0] & 1))
 			goto general;
-		shape = snic_fast_shape(f->data, f->len, &l3_end);
-		if (shape)
-			shape |= snic_shape_tunnel(f->data, shape, &vni);
-		else
-			shape = snic_l2_shape(f->data, f->len);
+		shape = lane_shape(f->data, f->len, &vni);
 		if (!shape || shape == ~0u)
 			goto general;
 		e = snic_fdb_find_key(&cfg->uc, snic_mac_key_frame(f->data));
@@ -271,10 +285,13 @@ static unsigned lane_pool(const struct snic_cfg *cfg, const struct snic_frame *f
 		if (!lane_takes(pl, shape))
 			goto general;
 		ln[k].pool = (uint16_t)p;
-		/* where the hash input starts (the L2 shape has none) */
-		ln[k].src_off = shape & SNIC_SHAPE_V6 ? SNIC_SHAPE_SRC_V6 : SNIC_SHAPE_SRC_V4;
 		ln[k].rule = NULL;
-		ln[k].len = shape & SNIC_SHAPE_L2 ? 0 : pl->lane_len[lane_idx(shape)];
+		ln[k].len = 0; /* the L2 shape: no hash input */
+		if (!(shape & SNIC_SHAPE_L2)) {
+			ln[k].len = pl->lane_len[lane_idx(shape)];
+			ln[k].src_off =
+				shape & SNIC_SHAPE_V6 ? SNIC_SHAPE_SRC_V6 : SNIC_SHAPE_SRC_V4;
+		}
 		if (!pl->nrules) {
 			if (ln[k].len)
 				ln[k].job = (uint8_t)dp_defer_job(
