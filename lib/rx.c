@@ -338,38 +338,25 @@ static unsigned lane_rules(const struct snic_cfg *cfg, const struct snic_frame *
 	return left;
 }
 
-/* Frame @f's one destination, at @d: queued by its rule or, with no hash
- * input, by RSS at once; else its hash job is queued in @df and its
- * number returned, -1 otherwise. The caller counts it delivered. */
-static inline __attribute__((always_inline)) int lane_dest(const struct snic_cfg *cfg,
-							   struct snic_ctr *ctr,
-							   const struct snic_frame *f, unsigned idx,
-							   const struct rx_lane *ln,
-							   struct snic_dest *d, struct dp_defer *df)
-{
-	const struct snic_pool *pl = &cfg->pool[ln->pool];
-
-	dp_dest_at(d, idx, ln->pool, 0);
-	if (rx_one(ctr, d, ln->rule, f->len))
-		return -1;
-	if (!ln->len) { /* not IP: RSS has no input, the hash is 0 */
-		dp_rss_place(ctr, pl, pl->rconf, pl->bctx, d, f->len);
-		return -1;
-	}
-	return (int)dp_defer_job(df, pl->rss, f->data + ln->src_off, ln->len);
-}
-
-/* The frame's one destination, at @d, its hash left to dp_defer_flush();
- * the caller counts it delivered. */
+/* Frame @f's one destination, at @d, in a chunk the lane does not take
+ * whole: queued by its rule or, with no hash input, by RSS at once; else
+ * its hash left to dp_defer_flush(). The caller counts it delivered. */
 static inline __attribute__((always_inline)) void lane_emit(
 	const struct snic_cfg *cfg, struct snic_ctr *ctr, const struct snic_frame *f, unsigned idx,
 	const struct rx_lane *ln, struct snic_dest *d, struct dp_defer *df)
 {
 	const struct snic_pool *pl = &cfg->pool[ln->pool];
-	int job = lane_dest(cfg, ctr, f, idx, ln, d, df);
+	unsigned job;
 
-	if (job >= 0)
-		dp_defer_wait(df, d, pl->rconf, f->len, (unsigned)job, pl->bctx);
+	dp_dest_at(d, idx, ln->pool, 0);
+	if (rx_one(ctr, d, ln->rule, f->len))
+		return;
+	if (!ln->len) { /* not IP: RSS has no input, the hash is 0 */
+		dp_rss_place(ctr, pl, pl->rconf, pl->bctx, d, f->len);
+		return;
+	}
+	job = dp_defer_job(df, pl->rss, f->data + ln->src_off, ln->len);
+	dp_defer_wait(df, d, pl->rconf, f->len, job, pl->bctx);
 }
 
 /* One frame of @len bytes in a run's count: frames in bits 48..63, bytes
@@ -455,9 +442,10 @@ static unsigned lane_emit_all(const struct snic_cfg *cfg, struct snic_ctr *ctr,
 /*
  * In chunks of DP_BURST frames: find the lane's frames (lane_pool), parse
  * the others, then give each frame its destinations in order (copies RSS
- * spreads wait in @df), then hash the waiting ones together. A chunk all in the lane, the common
- * case, skips the general path (lane_emit_all). With a steering hook, which sees each copy's hash,
- * there is no lane and copies are hashed as they are made.
+ * spreads wait in @df), then hash the waiting ones together. A chunk all
+ * in the lane, the common case, skips the general path (lane_emit_all).
+ * With a steering hook, which sees each copy's hash, there is no lane and
+ * copies are hashed as they are made.
  */
 unsigned snic_rx(const struct snic_cfg *cfg, struct snic_ctr *ctr, const struct snic_frame *frames,
 		 unsigned nframes, struct snic_dest *dests, unsigned cap)
