@@ -318,6 +318,41 @@ DP_HIDDEN const struct snic_crule *snic_tss_lookup_linear(const struct snic_cfg 
 							  const struct snic_pool *pl,
 							  const struct snic_fkey *k);
 
+/* The filter bit of a masked key word: the top 8 bits of a multiplicative
+ * hash, which every bit of the word feeds. */
+static inline unsigned snic_tss_fbit(uint64_t v)
+{
+	return (unsigned)((v * 0x9e3779b97f4a7c15ull) >> 56);
+}
+
+/*
+ * Whether a rule of @pl, a pool with rule groups (ngrp), may match @k:
+ * false when each group's filter turns @k away, and snic_tss_lookup()
+ * would return NULL. The filters alone, without a call, for the many
+ * frames that match no rule.
+ */
+static inline bool snic_tss_maybe(const struct snic_cfg *cfg, const struct snic_pool *pl,
+				  const struct snic_fkey *k)
+{
+	const struct snic_tss_group *g = &cfg->groups[pl->grp_off];
+
+	for (uint32_t i = 0; i < pl->ngrp; i++) {
+		unsigned b = snic_tss_fbit(k->w[g[i].fidx] & g[i].fmask);
+
+		if (g[i].filt[b >> 6] >> (b & 63) & 1)
+			return true;
+	}
+	return false;
+}
+
+/* snic_tss_lookup(), its call left out where the filters turn @k away. */
+static inline const struct snic_crule *snic_tss_find(const struct snic_cfg *cfg,
+						     const struct snic_pool *pl,
+						     const struct snic_fkey *k)
+{
+	return !pl->ngrp || snic_tss_maybe(cfg, pl, k) ? snic_tss_lookup(cfg, pl, k) : NULL;
+}
+
 /* --- cfg.c ---------------------------------------------------------------- */
 
 /* The compiled RSS of context @ctx (>= 1) and its bucket context. */

@@ -125,7 +125,7 @@ static void rx_rules(const struct snic_cfg *cfg, struct dp_frame *fr, unsigned m
 	for (unsigned k = 0; k < m; k++) {
 		if (lp[k] == DP_NO_POOL)
 			continue;
-		fr[k].rule = snic_tss_lookup(cfg, &cfg->pool[lp[k]], &fr[k].key);
+		fr[k].rule = snic_tss_find(cfg, &cfg->pool[lp[k]], &fr[k].key);
 		fr[k].rpool = lp[k];
 	}
 }
@@ -325,7 +325,7 @@ static unsigned lane_rules(const struct snic_cfg *cfg, const struct snic_frame *
 		pl = &cfg->pool[ln[k].pool];
 		if (!pl->nrules)
 			continue;
-		r = snic_tss_lookup(cfg, pl, &key[k]);
+		r = snic_tss_find(cfg, pl, &key[k]);
 		if (rule_does_more(r)) {
 			ln[k].pool = LANE_GENERAL;
 			left++;

@@ -92,7 +92,7 @@ static const struct snic_crule *match_rules(const struct snic_cfg *cfg, struct d
 		snic_fkey_build(&fr->key, &fr->pkt);
 		fr->has_key = 1;
 	}
-	return snic_tss_lookup(cfg, pl, &fr->key);
+	return snic_tss_find(cfg, pl, &fr->key);
 }
 
 /* The hash under @rss, computed once per frame and conf. */

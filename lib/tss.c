@@ -26,13 +26,6 @@
 
 #define TSS_EMPTY 0xffffffffu /* snic_tss_ent.rule of a free slot */
 
-/* The filter bit of a masked key word: the top 8 bits of a multiplicative
- * hash, which every bit of the word feeds. */
-static inline unsigned tss_fbit(uint64_t v)
-{
-	return (unsigned)((v * 0x9e3779b97f4a7c15ull) >> 56);
-}
-
 static bool same_mask(const struct snic_crule *a, const struct snic_crule *b)
 {
 	if (a->nw != b->nw || memcmp(a->idx, b->idx, a->nw))
@@ -191,7 +184,7 @@ static void group_filter(struct snic_tss_group *g, const struct snic_crule *rule
 
 		if (gi[a] != grp)
 			continue;
-		b = tss_fbit(rules[a].w[fw].val);
+		b = snic_tss_fbit(rules[a].w[fw].val);
 		g->filt[b >> 6] |= 1ull << (b & 63);
 	}
 }
@@ -279,7 +272,7 @@ const struct snic_crule *snic_tss_lookup_linear(const struct snic_cfg *cfg,
 static uint32_t group_lookup(const struct snic_tss_group *g, const struct snic_crule *rules,
 			     const struct snic_fkey *k)
 {
-	unsigned b = tss_fbit(k->w[g->fidx] & g->fmask);
+	unsigned b = snic_tss_fbit(k->w[g->fidx] & g->fmask);
 	uint64_t h;
 	uint32_t i;
 

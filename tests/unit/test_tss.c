@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Tuple space search (lib/tss.c) against its plain twin: whatever the
- * pools and their rules, snic_tss_lookup must return the very rule
+ * pools and their rules, snic_tss_lookup, and snic_tss_find with its
+ * filters asked first (cfg.h), must return the very rule
  * snic_tss_lookup_linear finds first, or NULL with it, for every key,
  * across groups, with shadowed duplicates, with a rule that matches every
  * key, and in pools too small to be grouped. snic_tss_build must make one
@@ -192,6 +193,9 @@ Test(tss, lookup_takes_the_first_matching_rule_across_groups)
 				     rule_no(cfg, pl, lin), want);
 			cr_assert_eq(got, w, "key %u, pool %u: rule %ld, want %d", i, p,
 				     rule_no(cfg, pl, got), want);
+			got = snic_tss_find(cfg, pl, &k);
+			cr_assert_eq(got, w, "key %u, pool %u: snic_tss_find: rule %ld, want %d", i,
+				     p, rule_no(cfg, pl, got), want);
 		}
 	}
 	cfg_free(cfg);
@@ -344,6 +348,12 @@ Test(tss, lookup_agrees_with_the_linear_scan_on_random_rules)
 					     "rule %ld, want %ld",
 					     round, i, p, pl->nrules, pl->ngrp,
 					     rule_no(cfg, pl, got), rule_no(cfg, pl, want));
+				got = snic_tss_find(cfg, pl, &k);
+				cr_assert_eq(got, want,
+					     "round %u, key %u, pool %u: snic_tss_find: rule %ld, "
+					     "want %ld",
+					     round, i, p, rule_no(cfg, pl, got),
+					     rule_no(cfg, pl, want));
 				lookups++;
 				if (!pl->ngrp)
 					continue;
