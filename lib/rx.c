@@ -249,6 +249,18 @@ static bool lane_takes(const struct snic_pool *pl, unsigned shape)
 	return pl->lane_len[lane_idx(shape)] && (pl->lane_tun || !(shape & SNIC_SHAPE_VXLAN));
 }
 
+/* The one candidate pool of a unicast frame to MAC key @key: the MAC's
+ * one owner or, for a MAC the FDB does not know, the PF's pool when no VF
+ * is promiscuous; else LANE_GENERAL. */
+static inline unsigned lane_owner(const struct snic_cfg *cfg, uint64_t key)
+{
+	const struct snic_fdb_ent *e = snic_fdb_find_key(&cfg->uc, key);
+
+	if (e)
+		return e->n == 1 ? e->pool : LANE_GENERAL;
+	return cfg->n_promisc ? LANE_GENERAL : cfg->pf;
+}
+
 /*
  * For each frame of the chunk, whether the lane takes it: its shape, then
  * its owner pool, if that pool takes the frame in the lane; the flow keys
@@ -260,12 +272,13 @@ static unsigned lane_pool(const struct snic_cfg *cfg, const struct snic_frame *f
 			  unsigned base, unsigned m, struct rx_lane *ln, struct snic_fkey *key,
 			  unsigned *nlook, struct dp_defer *df)
 {
-	unsigned ngen = 0;
+	unsigned ngen = 0, last_pool = LANE_GENERAL;
+	uint64_t last_key = 0; /* no MAC key is 0 (snic_mac_key) */
 
 	for (unsigned k = 0; k < m; k++) {
 		const struct snic_frame *f = &frames[base + k];
-		const struct snic_fdb_ent *e;
 		const struct snic_pool *pl;
+		uint64_t mkey;
 		uint32_t vni = 0;
 		unsigned shape, p;
 
@@ -277,10 +290,14 @@ static unsigned lane_pool(const struct snic_cfg *cfg, const struct snic_frame *f
 		shape = lane_shape(f->data, f->len, &vni);
 		if (!shape || shape == ~0u)
 			goto general;
-		e = snic_fdb_find_key(&cfg->uc, snic_mac_key_frame(f->data));
-		if (e ? e->n != 1 : cfg->n_promisc != 0)
+		mkey = snic_mac_key_frame(f->data);
+		if (mkey != last_key) { /* consecutive frames to one MAC: one lookup */
+			last_key = mkey;
+			last_pool = lane_owner(cfg, mkey);
+		}
+		p = last_pool;
+		if (p == LANE_GENERAL)
 			goto general;
-		p = e ? e->pool : cfg->pf;
 		pl = &cfg->pool[p];
 		if (!lane_takes(pl, shape))
 			goto general;
