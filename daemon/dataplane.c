@@ -349,16 +349,40 @@ static void deliver_run(struct snicd_lcore *lc, const struct snicd_snap *s,
 	}
 }
 
+/* Does each frame of the burst have one destination, keeping it as it is,
+ * all on the vport and queue of the first? One pass without branches: the
+ * common case, a burst of one flow or for one queue, then skips fanout()'s
+ * walk. */
+static bool one_run(const struct snicd_lcore *lc, unsigned nd)
+{
+	const struct snic_dest *d = lc->dests;
+	unsigned bad = 0;
+
+	_Static_assert(SNIC_VLAN_KEEP == 0, "a kept VLAN is action 0");
+	if (nd != lc->b.n)
+		return false;
+	for (unsigned i = 0; i < nd; i++)
+		bad |= (d[i].frame ^ i) | d[i].vlan_action | (d[i].vport ^ d[0].vport) |
+		       (d[i].queue ^ d[0].queue);
+	return !bad;
+}
+
 /*
  * Each frame to its destinations. Frames with one destination that keeps
  * them as they are (most unicast) go in runs: consecutive ones to the same
- * vport and queue enter its tx buffer together.
+ * vport and queue enter its tx buffer together; a whole burst as one run
+ * (one_run()) goes at once.
  */
 static void fanout(struct snicd_lcore *lc, const struct snicd_snap *s, unsigned nd)
 {
 	struct snicd_burst *b = &lc->b;
 	const struct snic_dest *d = lc->dests, *end = d + nd, *run = NULL;
 	unsigned run_f = 0, run_n = 0;
+
+	if (nd && one_run(lc, nd)) {
+		deliver_run(lc, s, b->pkts, d, nd);
+		return;
+	}
 
 	for (unsigned f = 0; f < b->n; f++) {
 		const struct snic_dest *first = d;

@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
 # snicd's fan-out and VLAN actions, replayed from captures (net_pcap):
 #
-#   in.pcap, bcast.pcap -> [uplink] --+--> [vf0, port VLAN 100] -> vf0.pcap (stripped)
+#   in, bcast, uni.pcap -> [uplink] --+--> [vf0, port VLAN 100] -> vf0.pcap (stripped)
 #   up.pcap             <-            +--> [vf1]                -> vf1.pcap
 #   vf0in.pcap          -> [vf0] -----+--> [pf]                 -> pf.pcap
 #
 # The wire sends unicast to each VF (tagged 100 for vf0), broadcast tagged
 # 100 (vf0's copy leaves stripped while the PF's keeps its tag: one frame,
-# two mbufs) and untagged broadcast (vf1 and the PF share one mbuf). vf0 sends untagged frames: they reach the wire and the
-# PF with VLAN 100 pushed. What each port wrote must agree with snicd's
-# counters, and the counters must be conserved. Then again with a VF port
-# that takes nothing: its copies count as queue_full, and conservation
-# still holds.
+# two mbufs) and untagged broadcast (vf1 and the PF share one mbuf), and
+# on a third queue two flows of untagged unicast, one to vf1 and one to
+# the PF, that RSS puts on queue 0 of each (seed 9): whole bursts keep
+# their frames as they are (snicd's one-run path) but go to two ports, and
+# each frame must leave on its own. vf0 sends untagged frames: they reach
+# the wire and the PF with VLAN 100 pushed. What each port wrote must agree
+# with snicd's counters, and the counters must be conserved. Then again
+# with a VF port that takes nothing: its copies count as queue_full, and
+# conservation still holds.
 #
 # usage: snicd_pcap.sh SNICD SNIC     exit 77: skipped (not root, no tcpdump)
 set -uo pipefail
@@ -33,6 +37,8 @@ trap cleanup EXIT
 
 "$SNIC" gen -o "$DIR/in.pcap" --frames 2000 --size 64 --seed 3 \
 	--dst 02:00:00:00:00:10@100:1,02:00:00:00:00:11:1 --bcast 20@100 >/dev/null || exit 1
+"$SNIC" gen -o "$DIR/uni.pcap" --frames 400 --size 64 --seed 9 --flows 2 \
+	--dst 02:00:00:00:00:11:1,02:00:00:00:00:01:1 >/dev/null || exit 1
 "$SNIC" gen -o "$DIR/bcast.pcap" --frames 300 --size 64 --seed 5 --bcast 100 >/dev/null || exit 1
 "$SNIC" gen -o "$DIR/vf0in.pcap" --frames 500 --size 64 --seed 4 \
 	--dst 02:00:00:00:00:01:1,02:00:00:00:00:11:1 --bcast 10 --unknown 20 >/dev/null || exit 1
@@ -48,8 +54,8 @@ vfs:
   vf1: {mac: 02:00:00:00:00:11}
 ports:
   uplink:
-    devargs: "net_pcap0,rx_pcap=$DIR/in.pcap,rx_pcap=$DIR/bcast.pcap,tx_pcap=$DIR/up.pcap,tx_pcap=$DIR/up1.pcap"
-    queues: 2
+    devargs: "net_pcap0,rx_pcap=$DIR/in.pcap,rx_pcap=$DIR/bcast.pcap,rx_pcap=$DIR/uni.pcap,tx_pcap=$DIR/up.pcap,tx_pcap=$DIR/up1.pcap,tx_pcap=$DIR/up2.pcap"
+    queues: 3
   pf: {devargs: "net_pcap1,tx_pcap=$DIR/pf.pcap", queues: 1}
   vf0: {devargs: "net_pcap2,rx_pcap=$DIR/vf0in.pcap,tx_pcap=$DIR/vf0.pcap", queues: 1}
   vf1: {devargs: "$1", queues: 1}
@@ -81,7 +87,7 @@ expect() {
 	[ "$2" = "$3" ] && echo "$1: $2" || fail "$1: $2, expected $3"
 }
 
-grep -q '^rx wire in 2300 ' "$LOG" || fail "the uplink did not read 2300 frames"
+grep -q '^rx wire in 2700 ' "$LOG" || fail "the uplink did not read 2700 frames"
 grep -q '^tx vf0 in 500 ' "$LOG" || fail "vf0 did not read 500 frames"
 for p in vf0 vf1 pf uplink; do
 	f=$p
@@ -93,7 +99,15 @@ done
 expect "vf0.pcap tagged (port VLAN stripped)" "$(tagged vf0)" 0
 expect "vf0.pcap lengths" "$(lengths vf0)" "56 "
 expect "vf1.pcap tagged" "$(tagged vf1)" 0
-expect "pf.pcap tagged (all but the 300 untagged broadcasts)" "$(tagged pf)" "$(($(frames pf) - 300))"
+# frames of a capture to MAC $2
+to() { tcpdump -r "$DIR/$1.pcap" -e -nn 2>/dev/null | grep -c " > $2,"; }
+PF_UNI=$(to uni 02:00:00:00:00:01)
+expect "pf.pcap tagged (all but 300 untagged broadcasts, $PF_UNI unicast)" "$(tagged pf)" \
+	"$(($(frames pf) - 300 - PF_UNI))"
+expect "pf.pcap frames to vf1" "$(to pf 02:00:00:00:00:11)" 0
+expect "vf1.pcap frames to the PF" "$(to vf1 02:00:00:00:00:01)" 0
+expect "vf1.pcap unicast" "$(to vf1 02:00:00:00:00:11)" \
+	"$(($(to in 02:00:00:00:00:11) + $(to uni 02:00:00:00:00:11)))"
 expect "pf.pcap lengths" "$(lengths pf)" "60 64 "
 expect "up.pcap tagged (pushed for vf0)" "$(tagged up)" "$(frames up)"
 expect "up.pcap lengths" "$(lengths up)" "64 "
