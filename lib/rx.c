@@ -405,9 +405,9 @@ static unsigned lane_emit_all(const struct snic_cfg *cfg, struct snic_ctr *ctr,
 			      const struct rx_lane *ln, struct snic_dest *d, unsigned room,
 			      struct dp_defer *df)
 {
-	unsigned n = m < room ? m : room, nq = ctr->nqueues, rsz = ctr->reta_size;
-	struct snic_qctr *qctr = ctr->queue, qsink, *qc = &qsink;
-	struct snic_bctr *bctr = ctr->bucket, bsink, *bc = &bsink;
+	unsigned n = m < room ? m : room;
+	struct snic_qctr qsink, *qc = &qsink;
+	struct snic_bctr bsink, *bc = &bsink;
 	uint64_t qrun = 0, brun = 0; /* lane_run(): frames and bytes of the run */
 
 	dp_defer_hash(df);
@@ -432,7 +432,7 @@ static unsigned lane_emit_all(const struct snic_cfg *cfg, struct snic_ctr *ctr,
 				hash = df->hash[ln[k].job];
 			idx = snic_reta_index(pl->rconf, hash);
 			q = dp_reta_queue(pl, pl->rconf, idx);
-			bn = &bctr[pl->bctx * rsz + idx];
+			bn = snic_ctr_bucket(ctr, pl->bctx, idx);
 			if (bn != bc) {
 				lane_run_add(&bc->frames, &bc->bytes, brun);
 				bc = bn;
@@ -440,7 +440,8 @@ static unsigned lane_emit_all(const struct snic_cfg *cfg, struct snic_ctr *ctr,
 			}
 			brun += lane_run(len);
 		}
-		qn = &qctr[ln[k].pool * nq + q]; /* unicast, not looped back: no other count */
+		/* unicast, not looped back: no other count */
+		qn = snic_ctr_queue(ctr, ln[k].pool, q);
 		if (qn != qc) {
 			lane_run_add(&qc->frames, &qc->bytes, qrun);
 			qc = qn;
