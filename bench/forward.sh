@@ -46,11 +46,12 @@
 #  - null: the pipeline's own cost where I/O is nearly free. A is net_null
 #    (64-byte frames of zeros: unknown unicast, so the switch sends them to
 #    the PF's pool), B is net_null with no-rx, as the PF's port. The
-#    frames each sent on B over its run of SECONDS s (snicd's final
-#    counters, testpmd's forward statistics), per second of CPU time of its
-#    data lcore: on a shared machine other programs take part of CPU 0, and
-#    per CPU second the two compare at the same share. Per second of wall
-#    clock is shown too (testpmd's: the mean of its per-second Tx-pps).
+#    frames each sent on B over its whole run of about SECONDS s (snicd's
+#    final counters, testpmd's forward statistics), per second of CPU time
+#    of its data lcore over that same run, stop included (stop_lcore_ns):
+#    on a shared machine other programs take part of CPU 0, and per CPU
+#    second the two compare at the same share. Per second of wall clock is
+#    shown too (testpmd's: the mean of its per-second Tx-pps).
 #
 # On a machine shared with other work, RTTs through a forwarder that polls
 # vary with what else runs on CPU 0; the bridge's do not (the kernel
@@ -255,6 +256,27 @@ lcore_ns() {
 	echo 0
 }
 
+# Stop the forwarder, and set LCORE_NS to the nanoseconds its data lcore
+# ran in all: sampled until the thread is gone, so that they cover every
+# frame the forwarder counts, also those it forwards while it stops
+# (testpmd goes on for the rest of its one-second stats sleep after SIGINT,
+# a fifth of a 5 s run). Not in a subshell: it waits for the forwarder.
+stop_lcore_ns() {
+	local t task='' v
+	LCORE_NS=0
+	for t in /proc/"$PID"/task/*; do
+		[ "$(cat "$t/comm" 2>/dev/null)" = rte-worker-1 ] && task=$t
+	done
+	kill -INT "$PID" 2>/dev/null
+	while [ -n "$task" ] && v=$(awk '{ print $1 }' "$task/schedstat" 2>/dev/null) &&
+		[ -n "$v" ]; do
+		LCORE_NS=$v
+		sleep 0.01
+	done
+	wait "$PID" 2>/dev/null
+	PID=
+}
+
 # What eth0 in $T-r received while blast ran: "PPS SENT CPU_PPS", frames
 # per second of wall clock, the sender's rate, and frames per second of
 # CPU time of the forwarder's data lcore (its system calls included: the
@@ -318,8 +340,8 @@ null_snicd() {
 	local log=$DIR/snicd-null.log cpu n t
 	snicd_start "$DIR/null.yaml" "$log" || return 1
 	sleep "$seconds"
-	cpu=$(lcore_ns)
-	stop
+	stop_lcore_ns
+	cpu=$LCORE_NS
 	conserved "$log"
 	t=$(awk '/^snicd: final counters after/ { print $5 }' "$log")
 	n=$(awk '/^port pf / { for (i = 3; i < NF; i++) if ($i == "tx") print $(i + 1) }' "$log")
@@ -333,8 +355,8 @@ null_testpmd() {
 	local log=$DIR/testpmd-null.log cpu n w
 	testpmd_start "$log" net_null0,size=64,copy=0 net_null1,no-rx=1 || return 1
 	sleep "$seconds"
-	cpu=$(lcore_ns)
-	stop
+	stop_lcore_ns
+	cpu=$LCORE_NS
 	n=$(awk '/Forward statistics for port 1/ { p = 1 }
 		 p && /TX-packets:/ { print $2; exit }' "$log")
 	w=$(awk '/Tx-pps:/ { if (port++ % 2 == 1) v[n++] = $2 }
