@@ -325,6 +325,14 @@ static inline unsigned snic_tss_fbit(uint64_t v)
 	return (unsigned)((v * 0x9e3779b97f4a7c15ull) >> 56);
 }
 
+/* Does group @g's filter let @k through to its table? */
+static inline bool snic_tss_passes(const struct snic_tss_group *g, const struct snic_fkey *k)
+{
+	unsigned b = snic_tss_fbit(k->w[g->fidx] & g->fmask);
+
+	return g->filt[b >> 6] >> (b & 63) & 1;
+}
+
 /*
  * Whether a rule of @pl, a pool with rule groups (ngrp), may match @k:
  * false when each group's filter turns @k away, and snic_tss_lookup()
@@ -336,12 +344,9 @@ static inline bool snic_tss_maybe(const struct snic_cfg *cfg, const struct snic_
 {
 	const struct snic_tss_group *g = &cfg->groups[pl->grp_off];
 
-	for (uint32_t i = 0; i < pl->ngrp; i++) {
-		unsigned b = snic_tss_fbit(k->w[g[i].fidx] & g[i].fmask);
-
-		if (g[i].filt[b >> 6] >> (b & 63) & 1)
+	for (uint32_t i = 0; i < pl->ngrp; i++)
+		if (snic_tss_passes(&g[i], k))
 			return true;
-	}
 	return false;
 }
 

@@ -272,11 +272,10 @@ const struct snic_crule *snic_tss_lookup_linear(const struct snic_cfg *cfg,
 static uint32_t group_lookup(const struct snic_tss_group *g, const struct snic_crule *rules,
 			     const struct snic_fkey *k)
 {
-	unsigned b = snic_tss_fbit(k->w[g->fidx] & g->fmask);
 	uint64_t h;
 	uint32_t i;
 
-	if (!(g->filt[b >> 6] >> (b & 63) & 1))
+	if (!snic_tss_passes(g, k))
 		return TSS_EMPTY;
 	h = key_hash(g, k);
 	i = (uint32_t)h & g->tmask;
