@@ -3,7 +3,7 @@
  * snicd: the live data plane of snic.
  *
  *	snicd -c FILE [--socket PATH] [--lcores LIST] [--idle-poll US]
- *	      [--idle-sleep US] [-- EAL args]
+ *	      [--idle-sleep US] [--warm US] [-- EAL args]
  *
  * Without EAL args snicd runs the EAL without hugepages and without
  * touching PCI (`--no-huge -m 512 --no-pci --no-shconf --file-prefix
@@ -12,7 +12,8 @@
  * thread (config, control socket, statistics); every other lcore polls
  * ports; one that has found no frame for --idle-poll microseconds sleeps
  * --idle-sleep microseconds between polls (see dataplane.c; 0 polls
- * without pause).
+ * without pause); one that finds no frame warms its pipeline every --warm
+ * microseconds with the last frames it had (0: never).
  * SIGINT or SIGTERM stops polling, drains, prints the final counters and
  * frees everything.
  *
@@ -52,6 +53,7 @@ struct opts {
 	const char *lcores;
 	int idle_sleep; /* -1: the default */
 	int idle_poll;	/* -1: the default */
+	int warm;	/* -1: the default */
 	int eal_argc;	/* args after "--" */
 	char **eal_argv;
 };
@@ -67,7 +69,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: snicd -c FILE [--socket PATH] [--lcores LIST] [--idle-poll US]\n"
-		"             [--idle-sleep US] [-- EAL args]\n"
+		"             [--idle-sleep US] [--warm US] [-- EAL args]\n"
 		"  -c, --config FILE     the NIC and its ports (see docs/config.md)\n"
 		"  -s, --socket PATH     control socket (default %s)\n"
 		"  -l, --lcores LIST     EAL lcores: the first is the control thread, the\n"
@@ -76,10 +78,13 @@ static void usage(FILE *f)
 		"                        its last frame (default %u, at most %u)\n"
 		"  -i, --idle-sleep US   ... then sleeps US between polls (default %u, at\n"
 		"                        most %u; 0 polls without pause)\n"
+		"  -w, --warm US         an idle data lcore runs its last frames through\n"
+		"                        the pipeline every US to keep it in the caches,\n"
+		"                        uncounted (default %u, at most %u; 0 never)\n"
 		"  EAL args replace the defaults: --no-huge -m 512 --no-pci --no-shconf\n"
 		"  --file-prefix snicd-PID\n",
 		SOCKET_DEFAULT, SNICD_IDLE_POLL_US, SNICD_IDLE_POLL_MAX, SNICD_IDLE_SLEEP_US,
-		SNICD_IDLE_SLEEP_MAX);
+		SNICD_IDLE_SLEEP_MAX, SNICD_WARM_US, SNICD_WARM_MAX);
 }
 
 /* Microseconds, 0..@max; -1 after saying what is wrong. */
@@ -105,6 +110,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{"lcores", required_argument, NULL, 'l'},
 		{"idle-poll", required_argument, NULL, 'p'},
 		{"idle-sleep", required_argument, NULL, 'i'},
+		{"warm", required_argument, NULL, 'w'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -113,7 +119,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	memset(o, 0, sizeof(*o));
 	o->idle_sleep = -1;
 	o->idle_poll = -1;
-	while ((c = getopt_long(argc, argv, "+c:s:l:p:i:h", longs, NULL)) != -1) {
+	o->warm = -1;
+	while ((c = getopt_long(argc, argv, "+c:s:l:p:i:w:h", longs, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			o->config = optarg;
@@ -132,6 +139,11 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		case 'i':
 			o->idle_sleep = parse_us("idle-sleep", optarg, SNICD_IDLE_SLEEP_MAX);
 			if (o->idle_sleep < 0)
+				return 2;
+			break;
+		case 'w':
+			o->warm = parse_us("warm", optarg, SNICD_WARM_MAX);
+			if (o->warm < 0)
 				return 2;
 			break;
 		case 'h':
@@ -296,6 +308,8 @@ static int run(const struct opts *o, struct snic_config *conf)
 		d->idle_sleep_us = (unsigned)o->idle_sleep;
 	if (o->idle_poll >= 0)
 		d->idle_poll_us = (unsigned)o->idle_poll;
+	if (o->warm >= 0)
+		d->warm_us = (unsigned)o->warm;
 	if (snicd_start(d, &err)) {
 		fprintf(stderr, "snicd: %s\n", err.msg);
 		snicd_free(d);

@@ -86,6 +86,7 @@ int snicd_snap_build(struct snicd *d, struct snic_nic *nic, struct snicd_snap **
 	s->pf_vport = (uint16_t)pf;
 	s->vport_port = (uint16_t *)(s + 1);
 	s->port_vport = s->vport_port + npools;
+	s->hook = snic_cfg_has_hook(s->cfg);
 	snap_map(d, nic, s);
 	*out = s;
 	return 0;

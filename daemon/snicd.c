@@ -68,6 +68,7 @@ int snicd_new(struct snic_config *conf, struct snicd **out, struct snic_err *err
 	d->conf = conf;
 	d->idle_sleep_us = SNICD_IDLE_SLEEP_US;
 	d->idle_poll_us = SNICD_IDLE_POLL_US;
+	d->warm_us = SNICD_WARM_US;
 	clock_init(d);
 	rc = snicd_ports_init(d, err);
 	if (!rc)

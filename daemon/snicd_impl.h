@@ -53,6 +53,9 @@
 #define SNICD_SHARED_WIN_US  100000  /* ... within this time counts its core as */
 #define SNICD_SHARED_US	     1000000 /* shared for this long, and meanwhile polls */
 #define SNICD_SHARED_POLL_US 200     /* without pause only this long after a frame */
+#define SNICD_WARM_US	     1000    /* an idle lcore warms its pipeline this often */
+#define SNICD_WARM_MAX	     1000000 /* the most --warm takes */
+#define SNICD_WARM_BYTES     256     /* of a frame kept for that */
 
 enum snicd_role {
 	SNICD_ROLE_UPLINK,
@@ -97,6 +100,7 @@ struct snicd_snap {
 	uint16_t *vport_port; /* [npools]: port index, or SNICD_PORT_NONE */
 	uint16_t *port_vport; /* [nports]: the vport it sends as, SNIC_VPORT_WIRE, or
 			       * SNICD_VPORT_DETACHED */
+	bool hook;	      /* cfg calls a plugin */
 };
 
 /* One port as one lcore saw it. */
@@ -155,6 +159,23 @@ struct snicd_idle {
 	uint64_t preempted;    /* ... and times it found itself preempted */
 };
 
+/* A frame an lcore keeps to warm its pipeline with while idle (dataplane.c). */
+struct snicd_warm_frame {
+	struct snic_frame f;	       /* len 0: none */
+	unsigned sender;	       /* as struct snicd_burst.sender */
+	const struct snicd_snap *snap; /* it was kept under; warmed only under it */
+	uint8_t buf[SNICD_WARM_BYTES];
+};
+
+struct snicd_warm {
+	bool quiet;			     /* the last round found no frame */
+	uint64_t period;		     /* d->warm_us, TSC; 0: off */
+	uint64_t last;			     /* the last warm-up, TSC */
+	struct snic_ctr *ctr;		     /* what the warm-ups count, never read */
+	struct snicd_warm_frame wire, local; /* from the wire, from a vport */
+	uint64_t runs;			     /* counter: frames run through the pipeline */
+};
+
 struct snicd_lcore {
 	struct snicd *d;
 	unsigned lcore_id;
@@ -171,6 +192,7 @@ struct snicd_lcore {
 	struct snic_dest *dests;
 	unsigned cap;
 	struct snicd_idle idle;
+	struct snicd_warm warm;
 	struct snicd_burst b;
 };
 
@@ -196,6 +218,7 @@ struct snicd {
 	bool stop;		/* atomic: data lcores quit */
 	unsigned idle_sleep_us; /* sleep of an idle lcore; 0: poll without pause */
 	unsigned idle_poll_us;	/* it polls this long after a frame before it sleeps */
+	unsigned warm_us;	/* an idle lcore warms its pipeline this often; 0: never */
 	uint64_t start_tsc;
 	uint64_t ns_mult; /* ns = tsc * ns_mult >> 32 */
 };

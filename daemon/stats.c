@@ -17,7 +17,7 @@
  *	rxq vf0 0 frames 7 bytes 700 bcast 1 mcast 0 loopback 1   (queues with frames)
  *	refused vf0 queue_full 2
  *	port vf0 rx 5 tx 7 queue_full 2 nomem 0 csum 3 detached 0 ipackets 5 opackets 7
- *	lcore 1 sleeps 120 preempted 2   (its idle rounds: see dataplane.c)
+ *	lcore 1 sleeps 120 preempted 2 warm 35   (its idle rounds: see dataplane.c)
  *	conservation ok
  */
 #include <errno.h>
@@ -191,8 +191,9 @@ bool snicd_print_final(struct snicd *d, FILE *f)
 		print_port(f, d, i, &t.port[i]);
 	fprintf(f, "no_port %" PRIu64 "\n", t.no_port);
 	for (unsigned l = 0; l < d->nlcores; l++)
-		fprintf(f, "lcore %u sleeps %" PRIu64 " preempted %" PRIu64 "\n",
-			d->lc[l]->lcore_id, d->lc[l]->idle.sleeps, d->lc[l]->idle.preempted);
+		fprintf(f, "lcore %u sleeps %" PRIu64 " preempted %" PRIu64 " warm %" PRIu64 "\n",
+			d->lc[l]->lcore_id, d->lc[l]->idle.sleeps, d->lc[l]->idle.preempted,
+			d->lc[l]->warm.runs);
 	ok = check_all(f, d, &t);
 	if (ok)
 		fprintf(f, "conservation ok\n");

@@ -275,6 +275,11 @@ int snic_nic_commit(struct snic_nic *nic, struct snic_cfg **out, struct snic_err
 	return 0;
 }
 
+bool snic_cfg_has_hook(const struct snic_cfg *cfg)
+{
+	return cfg->plugin != NULL;
+}
+
 void snic_cfg_free(struct snic_cfg *cfg)
 {
 	if (!cfg)

@@ -212,6 +212,9 @@ int snic_nic_set_plugin(struct snic_nic *nic, const char *path, const char *args
  */
 int snic_nic_commit(struct snic_nic *nic, struct snic_cfg **out, struct snic_err *err);
 void snic_cfg_free(struct snic_cfg *cfg);
+/* Does the snapshot call a steering hook (a plugin, which may keep state
+ * of its own across frames)? */
+bool snic_cfg_has_hook(const struct snic_cfg *cfg);
 
 /* --- Reading the state back --------------------------------------------------------- */
 

@@ -442,8 +442,10 @@ Test(plugin, snapshot_outlives_removal_and_nic)
 
 	load("gtpu_teid.so", "0x100=2");
 	cfg = commit();
+	cr_expect(snic_cfg_has_hook(cfg), "a snapshot with a plugin says it has no hook");
 	cr_assert_eq(snic_nic_set_plugin(nic, NULL, NULL, &err), 0, "%s", err.msg);
 	after = commit();
+	cr_expect(!snic_cfg_has_hook(after), "a snapshot without a plugin says it has a hook");
 	d = rx1(after, &f);
 	cr_expect_eq(d.flags & SNIC_DEST_STEERED, 0, "removed plugin still steers");
 	snic_cfg_free(after);
