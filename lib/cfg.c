@@ -174,6 +174,29 @@ static void cfg_lane_len(struct snic_pool *pl)
 	}
 }
 
+/*
+ * The lane's RSS placement of pool @i (struct snic_pool.rmod .. boff).
+ * A RETA entry that names a queue the pool lacks (a RETA shared by pools
+ * of other sizes) is folded into its queues by the general path
+ * (dp_reta_queue): such a pool leaves the lane.
+ */
+static void cfg_lane_place(const struct snic_cfg *cfg, struct snic_pool *pl, unsigned i)
+{
+	const struct snic_rss_conf *rc = pl->rconf;
+
+	pl->rmod = rc->reta_rule == SNIC_RETA_MODULO;
+	pl->rsize = rc->reta_size;
+	pl->rmask = rc->reta_size - 1u;
+	pl->qoff = i * snic_ctr_nqueues(cfg->p);
+	pl->boff = pl->bctx * snic_ctr_reta_size(cfg->p);
+	for (unsigned j = 0; j < rc->reta_size; j++)
+		if (rc->reta[j] >= pl->nqueues) {
+			memset(pl->lane_len, 0, sizeof(pl->lane_len));
+			pl->lane_l2 = 0;
+			pl->lane_tun = 0;
+		}
+}
+
 /* A pool hashes with pl->rss and picks queues from its own pl->rconf. */
 static int build_pool_rss(struct snic_cfg *cfg, const struct snic_nic *nic, struct snic_err *err)
 {
@@ -190,6 +213,7 @@ static int build_pool_rss(struct snic_cfg *cfg, const struct snic_nic *nic, stru
 		pl->rss = hash_twin(cfg, own);
 		pl->bctx = per_pool ? (uint16_t)i : 0;
 		cfg_lane_len(pl);
+		cfg_lane_place(cfg, pl, i);
 	}
 	return 0;
 }

@@ -49,6 +49,11 @@ struct snic_pool {
 	uint32_t nrules;
 	uint32_t grp_off; /* its rule groups: cfg->groups[grp_off .. +ngrp) */
 	uint32_t ngrp;	  /* 0: its rules are scanned linearly */
+	/* its first group's filter, in the pool itself for snic_rx's lane
+	 * (snic_tss_group.fidx, fraw, filt) */
+	uint8_t lf_fidx;
+	uint64_t lf_fraw;
+	const uint64_t *lf_filt;
 	/* snic_rx's lane: the hash input length of TCP4, UDP4, TCP6, UDP6
 	 * (index v6 << 1 | udp) where it is a run of the frame's bytes from
 	 * the source address and the pool takes such frames as they are,
@@ -56,6 +61,17 @@ struct snic_pool {
 	uint8_t lane_len[4];
 	uint8_t lane_l2;  /* the pool takes untagged frames as they are (the lane's L2 shape) */
 	uint8_t lane_tun; /* ... and hashes a tunnel's outer headers (the lane's VXLAN) */
+	/* snic_rx's lane, RSS by its own conf, a step each (cfg.c,
+	 * cfg_lane_place): a hash's RETA index, hash & rmask or with rmod
+	 * hash % rsize; the index's queue, rconf->reta[index] (a pool whose
+	 * RETA names a queue it lacks leaves the lane); the pool's queue and
+	 * bucket counters in a snic_ctr of the profile, from queue[qoff] and
+	 * bucket[boff] */
+	uint8_t rmod;
+	uint16_t rsize;
+	uint32_t rmask;
+	uint32_t qoff;
+	uint32_t boff;
 	const struct snic_rss *rss;	   /* its hash: any compiled conf that hashes alike */
 	const struct snic_rss_conf *rconf; /* its own conf: the RETA (shared on 82599) */
 	uint64_t rate_mbps;		   /* max_tx_rate, 0 = none */
@@ -143,14 +159,17 @@ struct snic_tss_ent {
 	uint32_t rule; /* number in the pool's rules, 0xffffffff = empty */
 };
 
+#define SNIC_TSS_FILT_BITS 2048 /* bits of a group's filter: 2^(64 - 53), snic_tss_fbit */
+
 struct snic_tss_group {
 	/* A filter before the table: a bit for each rule's value of key word
-	 * fidx under fmask (tss.c, tss_fbit). A key whose bit is clear
-	 * matches none of the group's rules, at the cost of one word instead
-	 * of the hash of all and a probe. */
-	uint64_t filt[4];
-	uint64_t fmask;
-	uint8_t fidx; /* of the shape's words, the one whose values differ most */
+	 * fidx under its mask, in wire order (snic_tss_raw; tss.c,
+	 * group_filter). A key whose bit is clear matches none of the group's
+	 * rules, at the cost of one word instead of the hash of all and a
+	 * probe; snic_rx's lane reads that word from the frame itself. */
+	uint64_t filt[SNIC_TSS_FILT_BITS / 64];
+	uint64_t fraw; /* the word's mask, in wire order */
+	uint8_t fidx;  /* of the shape's words, the one whose values differ most */
 	/* The shape's words, in the group itself for the lookup: key word
 	 * idx[i] under mask[i], i < nw. */
 	uint8_t nw;
@@ -295,6 +314,53 @@ static inline void snic_fkey_build_shape(struct snic_fkey *k, const uint8_t *f, 
 	memset(k->ip_dst + 4, 0, 12);
 }
 
+/*
+ * snic_rx's lane reads the filter word of a rule group (snic_tss_raw of
+ * key word fidx) straight from a frame of its shape, without the key:
+ * (8 bytes at a & ma) | (8 bytes at b & mb) | c, from
+ * snic_lane_words[snic_lane_si(shape)][fidx]; every read lies inside any
+ * frame of the shape. The same word as snic_tss_raw(fidx, k.w[fidx]) of
+ * the key k snic_fkey_build_shape() builds (tests/unit/test_tss.c).
+ * Little-endian hosts, as snic_mac_key_frame().
+ */
+struct snic_lane_word {
+	uint64_t ma, mb, c;
+	uint8_t a, b;
+};
+
+#define SNIC_LANE_SHAPES 16
+DP_HIDDEN extern const struct snic_lane_word snic_lane_words[SNIC_LANE_SHAPES][8];
+
+/* The row of snic_lane_words of a lane shape: UDP, V6, L2 and VNI, in
+ * bits 0..3. */
+static inline unsigned snic_lane_si(unsigned shape)
+{
+	_Static_assert(SNIC_SHAPE_UDP == 2 && SNIC_SHAPE_V6 == 4 && SNIC_SHAPE_L2 == 8 &&
+			       SNIC_SHAPE_VNI == 32,
+		       "the shape bits snic_lane_si packs");
+	return (shape >> 1 & 7) | (shape >> 2 & 8);
+}
+
+static inline uint64_t snic_ld64(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+	return v;
+}
+
+/* The word recipe @r reads from frame @f. */
+static inline uint64_t snic_lane_word(const uint8_t *f, const struct snic_lane_word *r)
+{
+	return (snic_ld64(f + r->a) & r->ma) | (snic_ld64(f + r->b) & r->mb) | r->c;
+}
+
+/* snic_tss_raw of key word @fidx of frame @f, of lane shape row @si. */
+static inline uint64_t snic_lane_raw(const uint8_t *f, unsigned si, unsigned fidx)
+{
+	return snic_lane_word(f, &snic_lane_words[si][fidx]);
+}
+
 static inline bool snic_crule_match(const struct snic_crule *r, const struct snic_fkey *k)
 {
 	uint64_t diff = 0;
@@ -318,19 +384,51 @@ DP_HIDDEN const struct snic_crule *snic_tss_lookup_linear(const struct snic_cfg 
 							  const struct snic_pool *pl,
 							  const struct snic_fkey *k);
 
-/* The filter bit of a masked key word: the top 8 bits of a multiplicative
- * hash, which every bit of the word feeds. */
+/* The filter bit of a masked key word: the top 11 bits of a
+ * multiplicative hash, which every bit of the word feeds. */
 static inline unsigned snic_tss_fbit(uint64_t v)
 {
-	return (unsigned)((v * 0x9e3779b97f4a7c15ull) >> 56);
+	_Static_assert(SNIC_TSS_FILT_BITS == 1u << (64 - 53), "the filter's bits");
+	return (unsigned)((v * 0x9e3779b97f4a7c15ull) >> 53);
+}
+
+/* Does filter @filt let the masked wire-order word @v through? */
+static inline bool snic_tss_filt_test(const uint64_t *filt, uint64_t v)
+{
+	unsigned b = snic_tss_fbit(v);
+
+	return filt[b >> 6] >> (b & 63) & 1;
+}
+
+/*
+ * Key word @fidx with its bytes in the frame's order: the same but for
+ * the fields snic_fkey holds as host-order numbers, the ethertype (word 0,
+ * bytes 6..7), the ports and the VNI (word 2, bytes 0..1, 2..3 and 4..6).
+ * A byte permutation: snic_tss_raw(i, a & b) == snic_tss_raw(i, a) &
+ * snic_tss_raw(i, b).
+ */
+static inline uint64_t snic_tss_raw(unsigned fidx, uint64_t w)
+{
+	if (fidx == 0)
+		return (w & 0x0000ffffffffffffull) | (w >> 8 & 0x00ff000000000000ull) |
+		       (w << 8 & 0xff00000000000000ull);
+	if (fidx == 2)
+		return (w >> 8 & 0x00ff00ffull) | (w << 8 & 0xff00ff00ull) |
+		       (w >> 16 & 0x000000ff00000000ull) | (w & 0xff00ff0000000000ull) |
+		       (w << 16 & 0x00ff000000000000ull);
+	return w;
+}
+
+/* Does group @g's filter let the wire-order filter word @raw through? */
+static inline bool snic_tss_passes_raw(const struct snic_tss_group *g, uint64_t raw)
+{
+	return snic_tss_filt_test(g->filt, raw & g->fraw);
 }
 
 /* Does group @g's filter let @k through to its table? */
 static inline bool snic_tss_passes(const struct snic_tss_group *g, const struct snic_fkey *k)
 {
-	unsigned b = snic_tss_fbit(k->w[g->fidx] & g->fmask);
-
-	return g->filt[b >> 6] >> (b & 63) & 1;
+	return snic_tss_passes_raw(g, snic_tss_raw(g->fidx, k->w[g->fidx]));
 }
 
 /*
@@ -357,6 +455,12 @@ static inline const struct snic_crule *snic_tss_find(const struct snic_cfg *cfg,
 {
 	return !pl->ngrp || snic_tss_maybe(cfg, pl, k) ? snic_tss_lookup(cfg, pl, k) : NULL;
 }
+
+/* --- ctr.c ---------------------------------------------------------------- */
+
+/* The shape of a snic_ctr of @p: queues per vport, buckets per context. */
+DP_HIDDEN unsigned snic_ctr_nqueues(const struct snic_profile *p);
+DP_HIDDEN unsigned snic_ctr_reta_size(const struct snic_profile *p);
 
 /* --- cfg.c ---------------------------------------------------------------- */
 

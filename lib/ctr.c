@@ -10,6 +10,8 @@
 #include "snic/ctr.h"
 #include "snic/profile.h"
 
+#include "cfg.h"
+
 static const char *const drop_names[SNIC_DROP_COUNT] = {
 	[SNIC_DROP_NO_VPORT] = "no_vport", [SNIC_DROP_VLAN_FILTERED] = "vlan_filtered",
 	[SNIC_DROP_SPOOFED] = "spoofed",   [SNIC_DROP_LINK_DOWN] = "link_down",
@@ -25,7 +27,7 @@ const char *snic_drop_name(enum snic_drop d)
 
 /* The most queues one pool of @p can have: the PF alone, or a row of the
  * pool table. */
-static unsigned ctr_max_queues(const struct snic_profile *p)
+unsigned snic_ctr_nqueues(const struct snic_profile *p)
 {
 	unsigned q = p->max_queues;
 
@@ -36,7 +38,7 @@ static unsigned ctr_max_queues(const struct snic_profile *p)
 }
 
 /* The largest RETA any pool or context of @p can have. */
-static unsigned ctr_reta_size(const struct snic_profile *p)
+unsigned snic_ctr_reta_size(const struct snic_profile *p)
 {
 	const unsigned sizes[] = {p->reta_size, p->vf_reta_size, p->reta_size_novf,
 				  p->reta_size_max};
@@ -57,9 +59,9 @@ int snic_ctr_new(const struct snic_profile *p, struct snic_ctr **out, struct sni
 	if (!c)
 		goto err_alloc;
 	c->nvports = pools;
-	c->nqueues = ctr_max_queues(p);
+	c->nqueues = (uint16_t)snic_ctr_nqueues(p);
 	c->nctx = pools + p->rss_contexts;
-	c->reta_size = ctr_reta_size(p);
+	c->reta_size = (uint16_t)snic_ctr_reta_size(p);
 	c->vport = calloc(c->nvports, sizeof(*c->vport));
 	c->queue = calloc((size_t)c->nvports * c->nqueues, sizeof(*c->queue));
 	c->bucket = calloc((size_t)c->nctx * c->reta_size, sizeof(*c->bucket));

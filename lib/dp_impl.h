@@ -205,16 +205,24 @@ static inline bool dp_vlan_passes(const struct snic_cfg *cfg, const struct dp_fr
 	       snic_vlan_test(&cfg->vlan[p * SNIC_VLAN_WORDS], fr->vid);
 }
 
-/* A hash job under @rss over the @len input bytes at @in; its number. */
-static inline unsigned dp_defer_job(struct dp_defer *df, const struct snic_rss *rss,
+/* Hash job @j under @rss over the @len input bytes at @in, for a loop
+ * that keeps the count of jobs in a register and stores it in df->njob
+ * after: the job stores, of bytes, may alias df->njob, which a loop on it
+ * would then wait to read back each time. Returns @j. */
+static inline unsigned dp_defer_put(struct dp_defer *df, unsigned j, const struct snic_rss *rss,
 				    const uint8_t *in, unsigned len)
 {
-	unsigned j = df->njob++;
-
 	df->rss[j] = rss;
 	df->inp[j] = in;
 	df->len[j] = (uint8_t)len;
 	return j;
+}
+
+/* A hash job under @rss over the @len input bytes at @in; its number. */
+static inline unsigned dp_defer_job(struct dp_defer *df, const struct snic_rss *rss,
+				    const uint8_t *in, unsigned len)
+{
+	return dp_defer_put(df, df->njob++, rss, in, len);
 }
 
 /* Copy @d of a frame of @len bytes waits for job @job's hash, then takes

@@ -199,9 +199,13 @@ static bool rx_fast(const struct snic_cfg *cfg, struct snic_ctr *ctr, struct dp_
  * untagged frame passes every VLAN filter) and gives it a queue by RSS or
  * by a flow rule's QUEUE action without a mark. The candidate is
  * the MAC's one owner, or for a MAC the FDB does not know the PF's pool
- * when no VF is promiscuous. Its flow key is built from the bytes
- * (snic_fkey_build_shape); its hash input is the frame itself
- * (pool.lane_len), or none for the L2 shape (not IP: hash 0). The same
+ * when no VF is promiscuous. Its pool's rule filters read their words from
+ * the bytes (snic_lane_raw) and only a frame one lets through has its
+ * flow key built (snic_fkey_build_shape); its hash input is the frame
+ * itself (pool.lane_len), or none for the L2 shape (not IP: hash 0). The
+ * lane keeps what a loop reads back in registers or in rx_lane: chains of
+ * loads that wait on each other (a counter in memory, a pool found from
+ * its index, a group from its pool) cost more than the work. The same
  * destination and counters as the general path, which takes every other
  * frame; tests/unit/test_model.c compares both with the reference model.
  */
@@ -209,7 +213,10 @@ static bool rx_fast(const struct snic_cfg *cfg, struct snic_ctr *ctr, struct dp_
 
 struct rx_lane {
 	const struct snic_crule *rule;
+	const struct snic_pool *pl;	 /* cfg->pool[pool] */
+	const struct snic_lane_word *lw; /* with rule groups: the first's word */
 	uint16_t pool;
+	uint8_t shape;	 /* its shape, for a pool with rules (lane_rules) */
 	uint8_t src_off; /* the source address: where the hash input starts */
 	uint8_t len;	 /* the hash input's length, 0 when none (not IP) */
 	uint8_t job;	 /* with len and no rule: its hash job, in a chunk the
@@ -262,17 +269,41 @@ static inline unsigned lane_owner(const struct snic_cfg *cfg, uint64_t key)
 }
 
 /*
+ * Whether a rule of pool @pl, which has rules, may match frame @f of the
+ * lane's @shape (as snic_tss_maybe), without its key: each group's filter
+ * asked with its word read from the frame (snic_lane_raw), the first
+ * group's from the pool itself with @lw, that word's recipe for the
+ * shape (lane_pool). True for a pool that scans its rules linearly.
+ */
+static inline bool lane_maybe(const struct snic_cfg *cfg, const struct snic_pool *pl,
+			      const uint8_t *f, unsigned shape, const struct snic_lane_word *lw)
+{
+	const struct snic_tss_group *g;
+	unsigned si;
+
+	if (!pl->ngrp)
+		return true;
+	if (snic_tss_filt_test(pl->lf_filt, snic_lane_word(f, lw) & pl->lf_fraw))
+		return true;
+	g = &cfg->groups[pl->grp_off];
+	si = snic_lane_si(shape);
+	for (uint32_t i = 1; i < pl->ngrp; i++)
+		if (snic_tss_passes_raw(&g[i], snic_lane_raw(f, si, g[i].fidx)))
+			return true;
+	return false;
+}
+
+/*
  * For each frame of the chunk, whether the lane takes it: its shape, then
- * its owner pool, if that pool takes the frame in the lane; the flow keys
- * of those whose pool has rules, and in @nlook how many have one; for the
- * others RSS spreads, their hash jobs in @df. Returns how many frames the
- * lane does not take.
+ * its owner pool, if that pool takes the frame in the lane; in @nlook how
+ * many have a pool with rules; for the others RSS spreads, their hash
+ * jobs in @df. Returns how many frames the lane does not take.
  */
 static unsigned lane_pool(const struct snic_cfg *cfg, const struct snic_frame *frames,
-			  unsigned base, unsigned m, struct rx_lane *ln, struct snic_fkey *key,
-			  unsigned *nlook, struct dp_defer *df)
+			  unsigned base, unsigned m, struct rx_lane *ln, unsigned *nlook,
+			  struct dp_defer *df)
 {
-	unsigned ngen = 0, last_pool = LANE_GENERAL;
+	unsigned ngen = 0, last_pool = LANE_GENERAL, nj = df->njob, look = 0;
 	uint64_t last_key = 0; /* no MAC key is 0 (snic_mac_key) */
 
 	for (unsigned k = 0; k < m; k++) {
@@ -302,6 +333,7 @@ static unsigned lane_pool(const struct snic_cfg *cfg, const struct snic_frame *f
 		if (!lane_takes(pl, shape))
 			goto general;
 		ln[k].pool = (uint16_t)p;
+		ln[k].pl = pl;
 		ln[k].rule = NULL;
 		ln[k].len = 0; /* the L2 shape: no hash input */
 		if (!(shape & SNIC_SHAPE_L2)) {
@@ -311,27 +343,43 @@ static unsigned lane_pool(const struct snic_cfg *cfg, const struct snic_frame *f
 		}
 		if (!pl->nrules) {
 			if (ln[k].len)
-				ln[k].job = (uint8_t)dp_defer_job(
-					df, pl->rss, f->data + ln[k].src_off, ln[k].len);
+				ln[k].job = (uint8_t)dp_defer_put(
+					df, nj++, pl->rss, f->data + ln[k].src_off, ln[k].len);
 			continue;
 		}
-		snic_fkey_build_shape(&key[k], f->data, shape, vni);
-		(*nlook)++;
+		ln[k].shape = (uint8_t)shape;
+		ln[k].lw = &snic_lane_words[snic_lane_si(shape)][pl->lf_fidx];
+		look++;
 		continue;
 	general:
 		ngen++;
 	}
+	df->njob = nj;
+	*nlook = look;
 	return ngen;
+}
+
+/* The rule of frame @f of the lane's @shape in pool @pl: its key built
+ * and the rules looked up. */
+static const struct snic_crule *lane_rule(const struct snic_cfg *cfg, const struct snic_pool *pl,
+					  const uint8_t *f, unsigned shape)
+{
+	struct snic_fkey key;
+	uint32_t vni = 0;
+
+	if (shape & SNIC_SHAPE_VNI)
+		snic_shape_tunnel(f, shape, &vni);
+	snic_fkey_build_shape(&key, f, shape, vni);
+	return snic_tss_lookup(cfg, pl, &key);
 }
 
 /* The rules of those pools, looked up ahead for the chunk (as rx_rules);
  * a frame whose rule does more than choose a queue leaves the lane; one
  * that no rule matches gets its hash job in @df. Returns how many left. */
 static unsigned lane_rules(const struct snic_cfg *cfg, const struct snic_frame *frames,
-			   unsigned base, unsigned m, struct rx_lane *ln,
-			   const struct snic_fkey *key, struct dp_defer *df)
+			   unsigned base, unsigned m, struct rx_lane *ln, struct dp_defer *df)
 {
-	unsigned left = 0;
+	unsigned left = 0, nj = df->njob;
 
 	for (unsigned k = 0; k < m; k++) {
 		const struct snic_pool *pl;
@@ -339,19 +387,23 @@ static unsigned lane_rules(const struct snic_cfg *cfg, const struct snic_frame *
 
 		if (ln[k].pool == LANE_GENERAL)
 			continue;
-		pl = &cfg->pool[ln[k].pool];
+		pl = ln[k].pl;
 		if (!pl->nrules)
 			continue;
-		r = snic_tss_find(cfg, pl, &key[k]);
+		r = NULL;
+		if (lane_maybe(cfg, pl, frames[base + k].data, ln[k].shape, ln[k].lw))
+			r = lane_rule(cfg, pl, frames[base + k].data, ln[k].shape);
 		if (rule_does_more(r)) {
 			ln[k].pool = LANE_GENERAL;
 			left++;
 		}
 		ln[k].rule = r;
 		if (!r && ln[k].len)
-			ln[k].job = (uint8_t)dp_defer_job(
-				df, pl->rss, frames[base + k].data + ln[k].src_off, ln[k].len);
+			ln[k].job = (uint8_t)dp_defer_put(df, nj++, pl->rss,
+							  frames[base + k].data + ln[k].src_off,
+							  ln[k].len);
 	}
+	df->njob = nj;
 	return left;
 }
 
@@ -400,10 +452,9 @@ static inline void lane_run_add(uint64_t *frames, uint64_t *bytes, uint64_t run)
  * stored would wait for that store. The same destinations and counts as
  * lane_emit() and dp_defer_flush().
  */
-static unsigned lane_emit_all(const struct snic_cfg *cfg, struct snic_ctr *ctr,
-			      const struct snic_frame *frames, unsigned base, unsigned m,
-			      const struct rx_lane *ln, struct snic_dest *d, unsigned room,
-			      struct dp_defer *df)
+static unsigned lane_emit_all(struct snic_ctr *ctr, const struct snic_frame *frames, unsigned base,
+			      unsigned m, const struct rx_lane *ln, struct snic_dest *d,
+			      unsigned room, struct dp_defer *df)
 {
 	unsigned n = m < room ? m : room;
 	struct snic_qctr qsink, *qc = &qsink;
@@ -413,7 +464,7 @@ static unsigned lane_emit_all(const struct snic_cfg *cfg, struct snic_ctr *ctr,
 	dp_defer_hash(df);
 	df->njob = 0;
 	for (unsigned k = 0; k < n; k++) {
-		const struct snic_pool *pl = &cfg->pool[ln[k].pool];
+		const struct snic_pool *pl = ln[k].pl;
 		const struct snic_crule *r = ln[k].rule;
 		uint32_t len = frames[base + k].len, hash = 0;
 		unsigned q, rule = 0, flags = 0;
@@ -430,9 +481,9 @@ static unsigned lane_emit_all(const struct snic_cfg *cfg, struct snic_ctr *ctr,
 
 			if (ln[k].len) /* else not IP: RSS has no input, the hash is 0 */
 				hash = df->hash[ln[k].job];
-			idx = snic_reta_index(pl->rconf, hash);
-			q = dp_reta_queue(pl, pl->rconf, idx);
-			bn = snic_ctr_bucket(ctr, pl->bctx, idx);
+			idx = pl->rmod ? hash % pl->rsize : hash & pl->rmask;
+			q = pl->rconf->reta[idx];
+			bn = &ctr->bucket[pl->boff + idx];
 			if (bn != bc) {
 				lane_run_add(&bc->frames, &bc->bytes, brun);
 				bc = bn;
@@ -441,7 +492,7 @@ static unsigned lane_emit_all(const struct snic_cfg *cfg, struct snic_ctr *ctr,
 			brun += lane_run(len);
 		}
 		/* unicast, not looped back: no other count */
-		qn = snic_ctr_queue(ctr, ln[k].pool, q);
+		qn = &ctr->queue[pl->qoff + q];
 		if (qn != qc) {
 			lane_run_add(&qc->frames, &qc->bytes, qrun);
 			qc = qn;
@@ -472,7 +523,6 @@ unsigned snic_rx(const struct snic_cfg *cfg, struct snic_ctr *ctr, const struct 
 	struct dp_refusal ref[DP_MAX_OUT];
 	struct dp_frame fr[DP_BURST];
 	struct rx_lane ln[DP_BURST];
-	struct snic_fkey key[DP_BURST];
 	uint16_t lp[DP_BURST];
 	uint32_t gi[DP_BURST];
 	struct dp_defer defer, *df = cfg->plugin ? NULL : &defer;
@@ -491,15 +541,15 @@ unsigned snic_rx(const struct snic_cfg *cfg, struct snic_ctr *ctr, const struct 
 		if (df) {
 			unsigned nlook = 0;
 
-			ngen = lane_pool(cfg, frames, base, m, ln, key, &nlook, df);
+			ngen = lane_pool(cfg, frames, base, m, ln, &nlook, df);
 			if (nlook)
-				ngen += lane_rules(cfg, frames, base, m, ln, key, df);
+				ngen += lane_rules(cfg, frames, base, m, ln, df);
 		} else {
 			for (unsigned k = 0; k < m; k++)
 				ln[k].pool = LANE_GENERAL;
 		}
 		if (!ngen) {
-			n += lane_emit_all(cfg, ctr, frames, base, m, ln, dests + n, cap - n, df);
+			n += lane_emit_all(ctr, frames, base, m, ln, dests + n, cap - n, df);
 			continue;
 		}
 		if (df) /* the lane's jobs: only lane_emit_all() uses them */

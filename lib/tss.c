@@ -9,8 +9,10 @@
  * so the lowest number found over the groups is the rule a linear scan
  * would find first. Groups are visited by their lowest number and the
  * search stops when no later group can beat what was found. Before its
- * table, a group is asked a 256-bit filter on one word of the key: most
- * frames match no rule, and most of those leave each group there.
+ * table, a group is asked a 2048-bit filter on one word of the key, in
+ * the frame's byte order (snic_tss_raw), which snic_rx's lane reads from
+ * the frame itself (snic_lane_words): most frames match no rule, and most
+ * of those leave each group there.
  *
  * Pools with few rules keep the linear scan (snic_tss_lookup_linear), which
  * is also the plain twin the tests compare this against.
@@ -25,6 +27,60 @@
 #define TSS_MIN_RULES 6
 
 #define TSS_EMPTY 0xffffffffu /* snic_tss_ent.rule of a free slot */
+
+/*
+ * snic_lane_words (cfg.h): how the lane reads each key word, in wire
+ * order, from a frame of each of its shapes, as snic_fkey_build_shape()
+ * builds the key: the destination MAC and the ethertype; the meta and
+ * protocol, constants of the shape; the ports and the VNI (the VXLAN
+ * header's bytes 4..6); nothing for the TEID; the addresses.
+ */
+#define LW_MAC                                                                                     \
+	{                                                                                          \
+		.a = 0, .ma = 0x0000ffffffffffffull, .b = 6, .mb = 0xffff000000000000ull           \
+	}
+#define LW_META(v6, udp, vni)                                                                      \
+	{                                                                                          \
+		.c = (uint64_t)(SNIC_FK_IP | SNIC_FK_L4 | ((v6) ? SNIC_FK_IPV6 : SNIC_FK_IPV4) |   \
+				((vni) ? SNIC_FK_VNI : 0))                                         \
+			     << 16 |                                                               \
+		     (uint64_t)((udp) ? 17 : 6) << 32                                              \
+	}
+#define LW_L4(l4, vni)                                                                             \
+	{                                                                                          \
+		.a = (l4), .ma = 0xffffffffull, .b = (vni) ? (l4) + 8 : 0,                         \
+		.mb = (vni) ? 0x00ffffff00000000ull : 0                                            \
+	}
+#define LW_AT(off, m)                                                                              \
+	{                                                                                          \
+		.a = (off), .ma = (m)                                                              \
+	}
+#define LW_NONE                                                                                    \
+	{                                                                                          \
+		.c = 0                                                                             \
+	}
+#define LW_V4(udp, vni)                                                                            \
+	{                                                                                          \
+		LW_MAC, LW_META(0, udp, vni), LW_L4(SNIC_SHAPE_L4_V4, vni), LW_NONE,               \
+			LW_AT(SNIC_SHAPE_SRC_V4, 0xffffffffull), LW_NONE,                          \
+			LW_AT(SNIC_SHAPE_SRC_V4 + 4, 0xffffffffull), LW_NONE                       \
+	}
+#define LW_V6(udp, vni)                                                                            \
+	{                                                                                          \
+		LW_MAC, LW_META(1, udp, vni), LW_L4(SNIC_SHAPE_L4_V6, vni), LW_NONE,               \
+			LW_AT(SNIC_SHAPE_SRC_V6, ~0ull), LW_AT(SNIC_SHAPE_SRC_V6 + 8, ~0ull),      \
+			LW_AT(SNIC_SHAPE_SRC_V6 + 16, ~0ull), LW_AT(SNIC_SHAPE_SRC_V6 + 24, ~0ull) \
+	}
+
+const struct snic_lane_word snic_lane_words[SNIC_LANE_SHAPES][8] = {
+	[0] = LW_V4(0, 0),  /* TCP4 */
+	[1] = LW_V4(1, 0),  /* UDP4, VXLAN without a VNI too */
+	[2] = LW_V6(0, 0),  /* TCP6 */
+	[3] = LW_V6(1, 0),  /* UDP6 */
+	[4] = {LW_MAC},	    /* L2: the rest 0 */
+	[9] = LW_V4(1, 1),  /* VXLAN4 with its VNI */
+	[11] = LW_V6(1, 1), /* VXLAN6 with its VNI */
+};
 
 static bool same_mask(const struct snic_crule *a, const struct snic_crule *b)
 {
@@ -164,7 +220,7 @@ static void group_filter(struct snic_tss_group *g, const struct snic_crule *rule
 
 	if (!g->nw) { /* no word to ask: its rules match every key */
 		g->fidx = 0;
-		g->fmask = 0;
+		g->fraw = 0;
 		memset(g->filt, 0xff, sizeof(g->filt));
 		return;
 	}
@@ -177,14 +233,14 @@ static void group_filter(struct snic_tss_group *g, const struct snic_crule *rule
 		}
 	}
 	g->fidx = g->idx[fw];
-	g->fmask = g->mask[fw];
+	g->fraw = snic_tss_raw(g->fidx, g->mask[fw]);
 	memset(g->filt, 0, sizeof(g->filt));
 	for (uint32_t a = 0; a < n; a++) {
 		unsigned b;
 
 		if (gi[a] != grp)
 			continue;
-		b = snic_tss_fbit(rules[a].w[fw].val);
+		b = snic_tss_fbit(snic_tss_raw(g->fidx, rules[a].w[fw].val));
 		g->filt[b >> 6] |= 1ull << (b & 63);
 	}
 }
@@ -219,6 +275,9 @@ static int build_pool(struct snic_cfg *cfg, struct snic_pool *pl)
 		group_insert(&g[gi[n]], rules, n);
 	for (uint32_t i = 0; i < pl->ngrp; i++)
 		group_filter(&g[i], rules, gi, pl->nrules, i);
+	pl->lf_fidx = g[0].fidx;
+	pl->lf_fraw = g[0].fraw;
+	pl->lf_filt = g[0].filt;
 	free(gi);
 	return 0;
 }

@@ -7,6 +7,8 @@
  * across groups, with shadowed duplicates, with a rule that matches every
  * key, and in pools too small to be grouped. snic_tss_build must make one
  * group per mask, visited in rule order, and none for pools under 6 rules.
+ * The filter words snic_rx's lane reads from a frame's bytes must be those
+ * of the key snic_fkey_build_shape builds, in wire order.
  * The two lookups are hidden inside libsnic, so tss.c is compiled into
  * this test (meson.build, unit_extra_sources); the configuration is built
  * by hand, with only what tss.c reads.
@@ -17,6 +19,7 @@
 #include <string.h>
 
 #include "../../lib/cfg.h"
+#include "snic/craft.h"
 
 /* Below this many rules a pool keeps the linear scan (tss.c). */
 #define MIN_GROUPED 6
@@ -424,4 +427,109 @@ Test(tss, groups_are_one_per_mask_in_rule_order)
 		cfg_free(cfg);
 	}
 	cr_assert_gt(nonempty, 100, "grouped pools: %u", nonempty);
+}
+
+/* A frame of one of the lane's shapes at @f, random bytes past its
+ * headers; its length. */
+static uint32_t lane_frame(uint8_t *f, size_t cap)
+{
+	struct snic_craft c;
+	int len;
+
+	for (size_t i = 0; i < cap; i++)
+		f[i] = (uint8_t)rnd64();
+	if (pick(8) == 0) { /* the L2 shape */
+		static const uint16_t types[] = {0x0806, 0x88cc, 0x88f7, 0x8847};
+		uint16_t t = types[pick(4)];
+
+		f[0] &= 0xfe;
+		f[12] = (uint8_t)(t >> 8);
+		f[13] = (uint8_t)t;
+		return 14 + pick(50);
+	}
+	memset(&c, 0, sizeof(c));
+	for (unsigned i = 0; i < 6; i++) {
+		c.outer.dmac[i] = (uint8_t)rnd64();
+		c.outer.smac[i] = (uint8_t)rnd64();
+	}
+	c.outer.dmac[0] &= 0xfe;
+	c.outer.ip_ver = pick(2) ? 6 : 4;
+	for (unsigned i = 0; i < 16; i++) {
+		c.outer.ip_src[i] = (uint8_t)rnd64();
+		c.outer.ip_dst[i] = (uint8_t)rnd64();
+	}
+	c.outer.l4_proto = pick(2) ? 17 : 6;
+	c.outer.sport = (uint16_t)rnd64();
+	c.outer.dport = (uint16_t)rnd64();
+	if (c.outer.dport == SNIC_PORT_GENEVE || c.outer.dport == SNIC_PORT_GTPU)
+		c.outer.dport = 80;
+	c.outer.payload_len = (uint16_t)pick(40);
+	if (pick(4) == 0) {
+		c.tunnel = SNIC_TUN_VXLAN;
+		c.outer.l4_proto = 17;
+		c.outer.dport = 0;
+		c.tun_id = (uint32_t)rnd64() & 0xffffff;
+		c.inner.ip_ver = 4;
+	}
+	len = snic_craft_frame(&c, f, cap);
+	cr_assert_gt(len, 0, "craft: %d", len);
+	if (c.tunnel && pick(3) == 0) /* a VXLAN header without its I flag: no VNI */
+		f[(c.outer.ip_ver == 6 ? SNIC_SHAPE_L4_V6 : SNIC_SHAPE_L4_V4) + 8] &=
+			(uint8_t)~0x08;
+	return len < 60 ? 60 : (uint32_t)len; /* padded as on the wire */
+}
+
+Test(tss, lane_words_are_the_keys_in_wire_order)
+{
+	unsigned seen[SNIC_LANE_SHAPES] = {0};
+
+	for (unsigned i = 0; i < 20000; i++) {
+		uint8_t buf[256], *f;
+		uint32_t len = lane_frame(buf, sizeof(buf)), vni = 0, l3_end;
+		struct snic_fkey k;
+		unsigned shape, si;
+
+		uint16_t type;
+
+		f = malloc(len); /* exactly: a read past the frame is caught by ASan */
+		cr_assert_not_null(f);
+		memcpy(f, buf, len);
+		type = snic_rd16(f + 12);
+
+		shape = type == 0x0800 || type == 0x86dd ? snic_fast_shape(f, len, &l3_end)
+							 : snic_l2_shape(f, len);
+		cr_assert(shape, "frame %u (%u bytes) is of no lane shape", i, len);
+		if (!(shape & SNIC_SHAPE_L2))
+			shape |= snic_shape_tunnel(f, shape, &vni);
+		cr_assert_neq(shape, ~0u, "frame %u: a tunnel the lane leaves", i);
+		snic_fkey_build_shape(&k, f, shape, vni);
+		si = snic_lane_si(shape);
+		seen[si]++;
+		for (unsigned w = 0; w < 8; w++)
+			cr_assert_eq(snic_lane_raw(f, si, w), snic_tss_raw(w, k.w[w]),
+				     "frame %u, shape %#x, word %u: %#llx from the frame, "
+				     "%#llx from the key",
+				     i, shape, w, (unsigned long long)snic_lane_raw(f, si, w),
+				     (unsigned long long)snic_tss_raw(w, k.w[w]));
+		free(f);
+	}
+	for (unsigned si = 0; si < SNIC_LANE_SHAPES; si++)
+		if (si <= 4 || si == 9 || si == 11)
+			cr_expect_gt(seen[si], 0, "no frame of lane shape row %u", si);
+}
+
+/* snic_tss_raw reorders the bytes of a word, so that a mask applies to the
+ * reordered word alike (tss.c builds the filters on masked words). */
+Test(tss, wire_order_is_a_byte_permutation)
+{
+	for (unsigned w = 0; w < 8; w++)
+		for (unsigned b = 0; b < 64; b++) {
+			uint64_t r = snic_tss_raw(w, 1ull << b);
+
+			cr_assert(r && !(r & (r - 1)), "word %u: bit %u becomes %#llx", w, b,
+				  (unsigned long long)r);
+			for (unsigned c = 0; c < b; c++)
+				cr_assert_neq(snic_tss_raw(w, 1ull << c), r,
+					      "word %u: bits %u and %u meet", w, c, b);
+		}
 }
