@@ -194,6 +194,7 @@ static void cfg_lane_place(const struct snic_cfg *cfg, struct snic_pool *pl, uns
 			memset(pl->lane_len, 0, sizeof(pl->lane_len));
 			pl->lane_l2 = 0;
 			pl->lane_tun = 0;
+			break;
 		}
 }
 
