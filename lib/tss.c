@@ -72,6 +72,10 @@
 			LW_AT(SNIC_SHAPE_SRC_V6 + 16, ~0ull), LW_AT(SNIC_SHAPE_SRC_V6 + 24, ~0ull) \
 	}
 
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "snic_lane_words places the bytes of little-endian key words"
+#endif
+
 const struct snic_lane_word snic_lane_words[SNIC_LANE_SHAPES][8] = {
 	[0] = LW_V4(0, 0),  /* TCP4 */
 	[1] = LW_V4(1, 0),  /* UDP4, VXLAN without a VNI too */
