@@ -470,7 +470,7 @@ static int check_keys(struct rd *r, struct fy_node *map, const struct key *keys,
 /* Read mapping @map with @keys: every key known, handlers in table order. */
 static int rd_walk(struct rd *r, struct fy_node *map, const struct key *keys, size_t n, void *obj)
 {
-	struct fy_node *v;
+	struct fy_node *v = NULL; /* set by rd_deref whenever it returns 0 */
 	struct fy_node_pair *p;
 	int rc;
 
@@ -496,7 +496,7 @@ typedef int (*entry_fn)(struct rd *r, void *obj, struct fy_node *k, struct fy_no
 static int rd_entries(struct rd *r, struct fy_node *map, const char *want, entry_fn fn, void *obj)
 {
 	struct fy_node_pair *p;
-	struct fy_node *v;
+	struct fy_node *v = NULL; /* as in rd_walk */
 	void *it = NULL;
 	int rc = 0;
 

@@ -53,8 +53,8 @@ static uint32_t rnd(struct rng *g)
 
 static void rnd_bytes(struct rng *g, uint8_t *p, size_t n)
 {
-	while (n--)
-		*p++ = (uint8_t)rnd(g);
+	for (size_t i = 0; i < n; i++)
+		p[i] = (uint8_t)rnd(g);
 }
 
 static bool is_l4(uint8_t proto)
