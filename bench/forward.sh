@@ -50,7 +50,11 @@
 #    minute to the next): the average over the pings of each path (the
 #    ratio's) and the median ping (p50). snicd's ratio is against the
 #    bridge's blocks of snicd's runs; testpmd's, shown beside it, against
-#    those of its own.
+#    those of its own. Also per run, the forwarder's average over the
+#    bridge's of that same run: the median of those ratios, and in how
+#    many runs the forwarder was not slower (ratio at most 1). A host's
+#    busy and quiet minutes move both paths of a run together, so these
+#    say more than any one set of runs does; RUNS of 25 or more.
 #  - null: the pipeline's own cost where I/O is nearly free. A is net_null
 #    (64-byte frames of zeros: unknown unicast, so the switch sends them to
 #    the PF's pool), B is net_null with no-rx, as the PF's port. The
@@ -74,14 +78,16 @@
 #   {"bench":"forward","runs":R,"seconds":S,"snicd_pps":P,"testpmd_pps":P,
 #    "ratio_vs_testpmd":R,"ratio_vs_testpmd_cpu":R,"snicd_rtt_ms":T,
 #    "bridge_rtt_ms":T,"testpmd_rtt_ms":T,"rtt_ratio_vs_bridge":R,
+#    "rtt_ratio_paired":R,"rtt_runs_not_slower":N,"testpmd_rtt_ratio_paired":R,
 #    "snicd_rtt_p50_ms":T,"bridge_rtt_p50_ms":T,"snicd_null_mpps":M,
 #    "testpmd_null_mpps":M,"ratio_vs_testpmd_null":R,
 #    "ratio_vs_testpmd_null_wall":R}
 # The ratios are snicd's rate over testpmd's (higher is better): on veth
 # per second (with _cpu per CPU second), on null per CPU second (with
 # _wall per second); rtt_ratio_vs_bridge is snicd's average RTT over the
-# bridge's in the same runs (lower is better). A figure that could not be
-# measured is null.
+# bridge's in the same runs (lower is better), rtt_ratio_paired the median
+# of the runs' own ratios, rtt_runs_not_slower how many of those are at
+# most 1. A figure that could not be measured is null.
 set -uo pipefail
 
 build=${1:-build/release}
@@ -431,6 +437,22 @@ ratio() {
 		else printf "%.3f\n", a / b }'
 }
 
+# The ratios of the words of $1 to those of $2, run by run, leaving out a
+# run where either is nan: "MEDIAN NOT_SLOWER", the median ratio and how
+# many are at most 1 ("nan 0" when no run has both).
+paired() {
+	local r
+	r=$(awk -v a="$1" -v b="$2" 'BEGIN { n = split(a, x, " "); split(b, y, " ")
+		for (i = 1; i <= n; i++)
+			if (x[i] != "nan" && y[i] != "nan" && y[i] > 0) print x[i] / y[i] }')
+	echo "$(echo "$r" | median) $(echo "$r" | awk '$1 != "" && $1 <= 1' | wc -l)"
+}
+
+# $1 with three decimals, or nan.
+fmt3() {
+	awk -v a="$1" 'BEGIN { if (a == "nan" || a == "") print "nan"; else printf "%.3f\n", a }'
+}
+
 # A figure as a JSON number, or null.
 num() {
 	[ "$1" = nan ] && echo null || echo "$1"
@@ -449,7 +471,9 @@ done
 
 # Add the words of $2 to the figures named in $1, in order.
 add() {
-	local names=($1) vals=($2) i
+	local names vals i
+	read -ra names <<<"$1"
+	read -ra vals <<<"$2"
 	for i in "${!names[@]}"; do
 		F[${names[$i]}]+=" ${vals[$i]:-nan}"
 	done
@@ -510,6 +534,8 @@ declare -A M
 for k in "${!F[@]}"; do
 	M[$k]=$(echo "${F[$k]}" | median)
 done
+read -r paired_med paired_ok < <(paired "${F[snicd_rtt]}" "${F[bridge_rtt]}")
+read -r tpaired_med tpaired_ok < <(paired "${F[testpmd_rtt]}" "${F[tbridge_rtt]}")
 echo "medians of $runs runs:"
 echo "  veth:  snicd ${M[snicd_pps]} pps (sent ${M[snicd_sent]}), testpmd ${M[testpmd_pps]} pps" \
 	"(sent ${M[testpmd_sent]}): ratio $(ratio "${M[snicd_pps]}" "${M[testpmd_pps]}") (goal >= 0.9);" \
@@ -519,6 +545,8 @@ echo "  ping:  avg (p50) snicd ${M[snicd_rtt]} (${M[snicd_p50]}) ms, bridge ${M[
 	"(${M[bridge_p50]}) ms: ratio $(ratio "${M[snicd_rtt]}" "${M[bridge_rtt]}") (goal <= 1);" \
 	"testpmd ${M[testpmd_rtt]} (${M[testpmd_p50]}) ms, bridge ${M[tbridge_rtt]}" \
 	"(${M[tbridge_p50]}) ms: $(ratio "${M[testpmd_rtt]}" "${M[tbridge_rtt]}")"
+echo "         run by run: snicd's ratio median $(fmt3 "$paired_med"), not slower in $paired_ok" \
+	"of $runs; testpmd's $(fmt3 "$tpaired_med"), $tpaired_ok of $runs"
 echo "  null:  snicd ${M[snicd_null]} Mpps per lcore CPU s (${M[snicd_null_wall]} per s)," \
 	"testpmd ${M[testpmd_null]} (${M[testpmd_null_wall]}):" \
 	"ratio $(ratio "${M[snicd_null]}" "${M[testpmd_null]}") (goal >= 0.5)"
@@ -529,6 +557,8 @@ printf ',"ratio_vs_testpmd_cpu":%s' "$(ratio "${M[snicd_cpu_pps]}" "${M[testpmd_
 printf ',"snicd_rtt_ms":%s,"bridge_rtt_ms":%s,"testpmd_rtt_ms":%s,"rtt_ratio_vs_bridge":%s' \
 	"$(num "${M[snicd_rtt]}")" "$(num "${M[bridge_rtt]}")" "$(num "${M[testpmd_rtt]}")" \
 	"$(ratio "${M[snicd_rtt]}" "${M[bridge_rtt]}")"
+printf ',"rtt_ratio_paired":%s,"rtt_runs_not_slower":%s,"testpmd_rtt_ratio_paired":%s' \
+	"$(num "$(fmt3 "$paired_med")")" "$paired_ok" "$(num "$(fmt3 "$tpaired_med")")"
 printf ',"snicd_rtt_p50_ms":%s,"bridge_rtt_p50_ms":%s' "$(num "${M[snicd_p50]}")" \
 	"$(num "${M[bridge_p50]}")"
 printf ',"snicd_null_mpps":%s,"testpmd_null_mpps":%s,"ratio_vs_testpmd_null":%s' \
