@@ -52,9 +52,10 @@
 #    bridge's blocks of snicd's runs; testpmd's, shown beside it, against
 #    those of its own. Also per run, the forwarder's average over the
 #    bridge's of that same run: the median of those ratios, and in how
-#    many runs the forwarder was not slower (ratio at most 1). A host's
-#    busy and quiet minutes move both paths of a run together, so these
-#    say more than any one set of runs does; RUNS of 25 or more.
+#    many runs the forwarder was not slower (ratio at most 1). A run's
+#    ratio leaves out the drift from one run to the next; the ratio itself
+#    still moves with the host's state (README), so take RUNS of 25 or
+#    more and several sets.
 #  - null: the pipeline's own cost where I/O is nearly free. A is net_null
 #    (64-byte frames of zeros: unknown unicast, so the switch sends them to
 #    the PF's pool), B is net_null with no-rx, as the PF's port. The
@@ -438,14 +439,15 @@ ratio() {
 }
 
 # The ratios of the words of $1 to those of $2, run by run, leaving out a
-# run where either is nan: "MEDIAN NOT_SLOWER", the median ratio and how
-# many are at most 1 ("nan 0" when no run has both).
+# run where either is nan: "MEDIAN NOT_SLOWER N", the median ratio, how
+# many are at most 1 and how many there are ("nan 0 0" when none).
 paired() {
 	local r
 	r=$(awk -v a="$1" -v b="$2" 'BEGIN { n = split(a, x, " "); split(b, y, " ")
 		for (i = 1; i <= n; i++)
 			if (x[i] != "nan" && y[i] != "nan" && y[i] > 0) print x[i] / y[i] }')
-	echo "$(echo "$r" | median) $(echo "$r" | awk '$1 != "" && $1 <= 1' | wc -l)"
+	echo "$(echo "$r" | median) $(echo "$r" | awk '$1 != "" && $1 <= 1' | wc -l)" \
+		"$(echo "$r" | awk '$1 != ""' | wc -l)"
 }
 
 # $1 with three decimals, or nan.
@@ -534,8 +536,8 @@ declare -A M
 for k in "${!F[@]}"; do
 	M[$k]=$(echo "${F[$k]}" | median)
 done
-read -r paired_med paired_ok < <(paired "${F[snicd_rtt]}" "${F[bridge_rtt]}")
-read -r tpaired_med tpaired_ok < <(paired "${F[testpmd_rtt]}" "${F[tbridge_rtt]}")
+read -r paired_med paired_ok paired_n < <(paired "${F[snicd_rtt]}" "${F[bridge_rtt]}")
+read -r tpaired_med tpaired_ok tpaired_n < <(paired "${F[testpmd_rtt]}" "${F[tbridge_rtt]}")
 echo "medians of $runs runs:"
 echo "  veth:  snicd ${M[snicd_pps]} pps (sent ${M[snicd_sent]}), testpmd ${M[testpmd_pps]} pps" \
 	"(sent ${M[testpmd_sent]}): ratio $(ratio "${M[snicd_pps]}" "${M[testpmd_pps]}") (goal >= 0.9);" \
@@ -546,7 +548,7 @@ echo "  ping:  avg (p50) snicd ${M[snicd_rtt]} (${M[snicd_p50]}) ms, bridge ${M[
 	"testpmd ${M[testpmd_rtt]} (${M[testpmd_p50]}) ms, bridge ${M[tbridge_rtt]}" \
 	"(${M[tbridge_p50]}) ms: $(ratio "${M[testpmd_rtt]}" "${M[tbridge_rtt]}")"
 echo "         run by run: snicd's ratio median $(fmt3 "$paired_med"), not slower in $paired_ok" \
-	"of $runs; testpmd's $(fmt3 "$tpaired_med"), $tpaired_ok of $runs"
+	"of $paired_n; testpmd's $(fmt3 "$tpaired_med"), $tpaired_ok of $tpaired_n"
 echo "  null:  snicd ${M[snicd_null]} Mpps per lcore CPU s (${M[snicd_null_wall]} per s)," \
 	"testpmd ${M[testpmd_null]} (${M[testpmd_null_wall]}):" \
 	"ratio $(ratio "${M[snicd_null]}" "${M[testpmd_null]}") (goal >= 0.5)"
