@@ -356,10 +356,14 @@ ping_block() {
 
 # "AVG P50" in ms of the times on stdin, "nan nan" for fewer than $1.
 rtt_of() {
-	sort -g | awk -v want="$1" '{ v[NR] = $1; s += $1 }
-		END { if (NR < want) { print "nan nan"; exit }
-		      m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-		      printf "%.4f %.4f\n", s / NR, m }'
+	local v
+	v=$(grep .)
+	if [ "$(echo "$v" | grep -c .)" -lt "$1" ]; then
+		echo "nan nan"
+		return
+	fi
+	echo "$(echo "$v" | awk '{ s += $1 } END { printf "%.4f", s / NR }')" \
+		"$(echo "$v" | median | awk '{ printf "%.4f", $1 }')"
 }
 
 # RTTs through the forwarder ($R_IP) and through the bridge ($R_IP2),
@@ -438,21 +442,21 @@ ratio() {
 		else printf "%.3f\n", a / b }'
 }
 
+# $1 with three decimals, or nan.
+fmt3() {
+	awk -v a="$1" 'BEGIN { if (a == "nan" || a == "") print "nan"; else printf "%.3f\n", a }'
+}
+
 # The ratios of the words of $1 to those of $2, run by run, leaving out a
-# run where either is nan: "MEDIAN NOT_SLOWER N", the median ratio, how
-# many are at most 1 and how many there are ("nan 0 0" when none).
+# run where either is nan: "MEDIAN NOT_SLOWER N", the median ratio (fmt3),
+# how many are at most 1 and how many there are ("nan 0 0" when none).
 paired() {
 	local r
 	r=$(awk -v a="$1" -v b="$2" 'BEGIN { n = split(a, x, " "); split(b, y, " ")
 		for (i = 1; i <= n; i++)
 			if (x[i] != "nan" && y[i] != "nan" && y[i] > 0) print x[i] / y[i] }')
-	echo "$(echo "$r" | median) $(echo "$r" | awk '$1 != "" && $1 <= 1' | wc -l)" \
+	echo "$(fmt3 "$(echo "$r" | median)") $(echo "$r" | awk '$1 != "" && $1 <= 1' | wc -l)" \
 		"$(echo "$r" | awk '$1 != ""' | wc -l)"
-}
-
-# $1 with three decimals, or nan.
-fmt3() {
-	awk -v a="$1" 'BEGIN { if (a == "nan" || a == "") print "nan"; else printf "%.3f\n", a }'
 }
 
 # A figure as a JSON number, or null.
@@ -547,8 +551,8 @@ echo "  ping:  avg (p50) snicd ${M[snicd_rtt]} (${M[snicd_p50]}) ms, bridge ${M[
 	"(${M[bridge_p50]}) ms: ratio $(ratio "${M[snicd_rtt]}" "${M[bridge_rtt]}") (goal <= 1);" \
 	"testpmd ${M[testpmd_rtt]} (${M[testpmd_p50]}) ms, bridge ${M[tbridge_rtt]}" \
 	"(${M[tbridge_p50]}) ms: $(ratio "${M[testpmd_rtt]}" "${M[tbridge_rtt]}")"
-echo "         run by run: snicd's ratio median $(fmt3 "$paired_med"), not slower in $paired_ok" \
-	"of $paired_n; testpmd's $(fmt3 "$tpaired_med"), $tpaired_ok of $tpaired_n"
+echo "         run by run: snicd's ratio median $paired_med, not slower in $paired_ok" \
+	"of $paired_n; testpmd's $tpaired_med, $tpaired_ok of $tpaired_n"
 echo "  null:  snicd ${M[snicd_null]} Mpps per lcore CPU s (${M[snicd_null_wall]} per s)," \
 	"testpmd ${M[testpmd_null]} (${M[testpmd_null_wall]}):" \
 	"ratio $(ratio "${M[snicd_null]}" "${M[testpmd_null]}") (goal >= 0.5)"
@@ -560,7 +564,7 @@ printf ',"snicd_rtt_ms":%s,"bridge_rtt_ms":%s,"testpmd_rtt_ms":%s,"rtt_ratio_vs_
 	"$(num "${M[snicd_rtt]}")" "$(num "${M[bridge_rtt]}")" "$(num "${M[testpmd_rtt]}")" \
 	"$(ratio "${M[snicd_rtt]}" "${M[bridge_rtt]}")"
 printf ',"rtt_ratio_paired":%s,"rtt_runs_not_slower":%s,"testpmd_rtt_ratio_paired":%s' \
-	"$(num "$(fmt3 "$paired_med")")" "$paired_ok" "$(num "$(fmt3 "$tpaired_med")")"
+	"$(num "$paired_med")" "$paired_ok" "$(num "$tpaired_med")"
 printf ',"snicd_rtt_p50_ms":%s,"bridge_rtt_p50_ms":%s' "$(num "${M[snicd_p50]}")" \
 	"$(num "${M[bridge_p50]}")"
 printf ',"snicd_null_mpps":%s,"testpmd_null_mpps":%s,"ratio_vs_testpmd_null":%s' \
